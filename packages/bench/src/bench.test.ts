@@ -1,0 +1,76 @@
+import { startApp } from '@azora/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compare, load, parseWrkReport } from './index.ts';
+
+const REPORT = `Running 1s test @ http://127.0.0.1:3996/nope
+  1 threads and 2 connections
+  Latency Distribution
+     50%  794.00us
+     75%    1.03ms
+     90%    1.27ms
+     99%    2.08ms
+  2196 requests in 1.00s, 1.09MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 2196
+Requests/sec:   2195.36
+`;
+
+describe('parseWrkReport', () => {
+  it('reads throughput, latency percentiles in ms, socket errors and non-2xx answers', () => {
+    expect(parseWrkReport(REPORT)).toEqual({
+      requestsPerSecond: 2195.36,
+      p50Ms: 0.794,
+      p99Ms: 2.08,
+      errors: 3,
+      non2xx: 2196,
+    });
+    expect(() => parseWrkReport('segfault')).toThrow(/unexpected wrk output/);
+  });
+});
+
+describe('load (wrk)', async () => {
+  const bodies: string[] = [];
+  const server = await startApp((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      if (req.method === 'POST' && bodies.length < 5) bodies.push(`${req.headers['content-type']} ${body}`);
+      res.statusCode = req.url === '/missing' ? 404 : 200;
+      res.end('{}');
+    });
+  });
+  afterAll(() => server.close());
+
+  it('measures throughput and latency', async () => {
+    const result = await load({ url: `${server.url}/`, connections: 4, durationSeconds: 1 });
+    expect(result.requestsPerSecond).toBeGreaterThan(100);
+    expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
+    expect(result.errors).toBe(0);
+  });
+
+  it('sends a JSON body, even one that looks like Lua string delimiters', async () => {
+    await load({
+      url: `${server.url}/`,
+      method: 'POST',
+      body: { text: 'a ]] b ]=] c' },
+      connections: 1,
+      durationSeconds: 1,
+    });
+    expect(bodies[0]).toBe('application/json {"text":"a ]] b ]=] c"}');
+  });
+
+  it('counts non-2xx answers, and compare refuses results that contain them', async () => {
+    expect((await load({ url: `${server.url}/missing`, connections: 2, durationSeconds: 1 })).non2xx).toBeGreaterThan(
+      0,
+    );
+    await expect(
+      compare(
+        { url: `${server.url}/`, connections: 2, durationSeconds: 1 },
+        { url: `${server.url}/missing`, connections: 2, durationSeconds: 1 },
+        1,
+      ),
+    ).rejects.toThrow(/non-2xx/);
+  });
+});

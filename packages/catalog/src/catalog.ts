@@ -1,0 +1,243 @@
+/**
+ * The Azora OS service catalog: the single source of truth for every service's name,
+ * workspace package, folder, port, health paths, dependencies and compose files.
+ * The dev orchestrator, the console's status board, the compliance dashboard, the
+ * recovery service and the repo consistency checks all read it.
+ */
+
+/** Infrastructure a service needs running before it can be ready. */
+export type Infrastructure = 'postgres' | 'redis' | 'mongodb' | 'mqtt' | 'chromium' | 'docker';
+
+export type ServiceGroup = 'console' | 'ai' | 'finance' | 'builder' | 'compliance' | 'operations' | 'telecom';
+
+/** Compose files in `vessels/` (plus the website builder's own, beside it). */
+export type ComposeFile =
+  | 'vessels/docker-compose.yml'
+  | 'vessels/docker-compose.prod.yml'
+  | 'vessels/docker-compose.production.yml'
+  | 'vessels/docker-compose.compliance.yml'
+  | 'vessels/docker-compose.autonomous.yml'
+  | 'organs/ai-website-builder/docker-compose.yml';
+
+export interface ServiceEntry {
+  /** Service name, also its DNS name in compose and its `service` metrics label. */
+  readonly name: string;
+  /** Workspace package name (`pnpm --filter <package>`). */
+  readonly package: string;
+  /** Folder relative to the repo root. */
+  readonly folder: string;
+  /** Port the service listens on by default (its `PORT`). */
+  readonly port: number;
+  /** Port published on the host in production, when it differs from `port`. */
+  readonly publishedPort?: number;
+  readonly group: ServiceGroup;
+  readonly description: string;
+  readonly health: { readonly live: string; readonly ready: string };
+  readonly metricsPath: string;
+  /** Infrastructure the service stores data in or connects to. */
+  readonly infrastructure: readonly Infrastructure[];
+  /** Named volumes the service writes to (reports, snapshots). */
+  readonly volumes: readonly string[];
+  /** Other services it calls; `'*'` means every service in the catalog. */
+  readonly calls: readonly string[];
+  readonly composeFiles: readonly ComposeFile[];
+}
+
+const standardHealth = { live: '/health', ready: '/health/ready' } as const;
+
+const AI_COMPOSE: readonly ComposeFile[] = [
+  'vessels/docker-compose.yml',
+  'vessels/docker-compose.prod.yml',
+  'vessels/docker-compose.production.yml',
+];
+const COMPLIANCE_COMPOSE: readonly ComposeFile[] = [
+  'vessels/docker-compose.compliance.yml',
+  'vessels/docker-compose.production.yml',
+];
+const AUTONOMOUS_COMPOSE: readonly ComposeFile[] = [
+  'vessels/docker-compose.autonomous.yml',
+  'vessels/docker-compose.production.yml',
+];
+const PRODUCTION_ONLY: readonly ComposeFile[] = ['vessels/docker-compose.production.yml'];
+
+const JURISDICTION_SERVICES = [
+  'gdpr-compliance',
+  'hipaa-compliance',
+  'sox-compliance',
+  'ccpa-compliance',
+  'pipeda-compliance',
+  'lgpd-compliance',
+  'south-african-compliance',
+] as const;
+
+type EntryInput = Omit<ServiceEntry, 'health' | 'metricsPath' | 'package' | 'volumes' | 'calls'> &
+  Partial<Pick<ServiceEntry, 'package' | 'volumes' | 'calls'>>;
+
+function entry(input: EntryInput): ServiceEntry {
+  return {
+    package: input.name,
+    volumes: [],
+    calls: [],
+    health: standardHealth,
+    metricsPath: '/metrics',
+    ...input,
+  };
+}
+
+function jurisdiction(name: string, port: number, regime: string): ServiceEntry {
+  return entry({
+    name,
+    folder: `services/${name}`,
+    port,
+    group: 'compliance',
+    description: `${regime}: data-subject requests, consent records, deadlines and audit evidence`,
+    infrastructure: ['postgres'],
+    composeFiles: COMPLIANCE_COMPOSE,
+  });
+}
+
+export const SERVICES: readonly ServiceEntry[] = [
+  entry({
+    name: 'main-app',
+    folder: 'apps/main-app',
+    port: 3000,
+    publishedPort: 80,
+    group: 'console',
+    description: 'Web console (React) and API gateway in front of every service',
+    infrastructure: [],
+    calls: ['*'],
+    composeFiles: AI_COMPOSE,
+  }),
+  entry({
+    name: 'ai-personalization',
+    folder: 'services/ai-personalization',
+    port: 3010,
+    group: 'ai',
+    description: 'Recommendations: item–item collaborative filtering, content similarity and popularity',
+    infrastructure: ['redis'],
+    composeFiles: AI_COMPOSE,
+  }),
+  entry({
+    name: 'ai-sentiment',
+    folder: 'services/ai-sentiment',
+    port: 3011,
+    group: 'ai',
+    description: 'Sentiment analysis (VADER): scores, label and per-sentence breakdown',
+    infrastructure: [],
+    composeFiles: AI_COMPOSE,
+  }),
+  entry({
+    name: 'ai-chatbot',
+    folder: 'services/ai-chatbot',
+    port: 3012,
+    group: 'ai',
+    description: 'Platform assistant: intent classification, FAQ retrieval, sessions',
+    infrastructure: ['redis'],
+    calls: ['ai-sentiment'],
+    composeFiles: AI_COMPOSE,
+  }),
+  entry({
+    name: 'ai-vision',
+    folder: 'services/ai-vision',
+    port: 3013,
+    group: 'ai',
+    description: 'Image analysis: objects, faces, palette, perceptual hash',
+    infrastructure: [],
+    composeFiles: AI_COMPOSE,
+  }),
+  entry({
+    name: 'azora-mint',
+    folder: 'services/azora-mint',
+    port: 3006,
+    group: 'finance',
+    description: 'Token ledger: wallets, mints, transfers in integer minor units',
+    infrastructure: ['mongodb'],
+    composeFiles: PRODUCTION_ONLY,
+  }),
+  entry({
+    name: 'ai-website-builder',
+    folder: 'organs/ai-website-builder',
+    port: 3008,
+    group: 'builder',
+    description: 'AI website builder: generates, previews and renders sites',
+    infrastructure: ['mongodb', 'chromium'],
+    composeFiles: ['organs/ai-website-builder/docker-compose.yml', 'vessels/docker-compose.production.yml'],
+  }),
+  jurisdiction('gdpr-compliance', 4080, 'GDPR (EU)'),
+  jurisdiction('hipaa-compliance', 4081, 'HIPAA (US health data)'),
+  jurisdiction('sox-compliance', 4082, 'SOX (US financial controls)'),
+  jurisdiction('ccpa-compliance', 4083, 'CCPA/CPRA (California)'),
+  jurisdiction('pipeda-compliance', 4084, 'PIPEDA (Canada)'),
+  jurisdiction('lgpd-compliance', 4085, 'LGPD (Brazil)'),
+  entry({
+    name: 'compliance-dashboard',
+    folder: 'services/compliance-dashboard',
+    port: 4086,
+    group: 'compliance',
+    description: 'Compliance posture across the seven jurisdiction services, from their live data',
+    infrastructure: [],
+    calls: [...JURISDICTION_SERVICES],
+    composeFiles: COMPLIANCE_COMPOSE,
+  }),
+  entry({
+    name: 'automated-reporting',
+    folder: 'services/automated-reporting',
+    port: 4087,
+    group: 'compliance',
+    description: 'Scheduled compliance reports built from the dashboard and jurisdiction services',
+    infrastructure: ['postgres'],
+    volumes: ['reports'],
+    calls: ['compliance-dashboard', ...JURISDICTION_SERVICES],
+    composeFiles: COMPLIANCE_COMPOSE,
+  }),
+  entry({
+    name: 'quantum-iot-integration',
+    folder: 'services/quantum-iot-integration',
+    port: 4088,
+    group: 'compliance',
+    description: 'IoT device registry and telemetry over MQTT, with signed device records',
+    infrastructure: ['postgres', 'mqtt'],
+    calls: ['compliance-dashboard'],
+    composeFiles: COMPLIANCE_COMPOSE,
+  }),
+  jurisdiction('south-african-compliance', 4090, 'POPIA (South Africa)'),
+  entry({
+    name: 'tracing-recovery',
+    folder: 'services/tracing-recovery',
+    port: 4998,
+    group: 'operations',
+    description: 'Traces (OTLP), health watching and self-healing recovery actions',
+    infrastructure: ['postgres', 'redis', 'docker'],
+    calls: ['*'],
+    composeFiles: AUTONOMOUS_COMPOSE,
+  }),
+  entry({
+    name: 'snapshot-scheduler',
+    folder: 'services/snapshot-scheduler',
+    port: 4999,
+    group: 'operations',
+    description: 'Scheduled snapshots of the databases, with retention and restore checks',
+    infrastructure: ['postgres', 'redis', 'mongodb'],
+    volumes: ['snapshots'],
+    calls: ['tracing-recovery'],
+    composeFiles: AUTONOMOUS_COMPOSE,
+  }),
+  entry({
+    name: 'zero-rating',
+    folder: 'services/zero-rating',
+    port: 5001,
+    group: 'telecom',
+    description: 'Zero-rated traffic rules and usage accounting',
+    infrastructure: ['redis'],
+    composeFiles: PRODUCTION_ONLY,
+  }),
+  entry({
+    name: '5g-manager',
+    folder: 'services/5g-manager',
+    port: 5002,
+    group: 'telecom',
+    description: '5G network slices: admission, quotas and lifecycle',
+    infrastructure: ['postgres', 'redis'],
+    composeFiles: PRODUCTION_ONLY,
+  }),
+];

@@ -1,0 +1,7 @@
+export {
+  createMetrics,
+  DEFAULT_DURATION_BUCKETS,
+  type MetricsOptions,
+  type ServiceMetrics,
+  UNMATCHED_ROUTE,
+} from './metrics.ts';

@@ -1,0 +1,121 @@
+import { SignJWT } from 'jose';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createAuth, parseApiKeys } from './auth.ts';
+import { createLogger } from './logger.ts';
+import { createService } from './service.ts';
+
+const SECRET = 'test-secret-that-is-at-least-32-characters-long';
+const OPERATOR_KEY = 'op-key-0123456789abcdef0123456789';
+
+async function token(
+  claims: Record<string, unknown>,
+  options: { expiresIn?: string; secret?: string; sub?: string } = {},
+) {
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '5m');
+  if (options.sub !== '') jwt.setSubject(options.sub ?? 'user-1');
+  return jwt.sign(new TextEncoder().encode(options.secret ?? SECRET));
+}
+
+const auth = createAuth({ jwtSecret: SECRET, apiKeys: parseApiKeys(`ops-bot:operator:${OPERATOR_KEY}`) });
+const { app } = createService({
+  name: 'auth-test',
+  version: '1',
+  logger: createLogger('auth-test', 'silent'),
+  routes: (app) => {
+    app.get('/me', auth.authenticate, (req, res) => {
+      res.json(req.principal);
+    });
+    app.post('/consents', ...auth.requireRole('admin', 'dpo'), (_req, res) => {
+      res.status(201).json({ ok: true });
+    });
+  },
+});
+
+describe('authentication', () => {
+  it('accepts a valid bearer JWT and exposes the principal', async () => {
+    const res = await request(app)
+      .get('/me')
+      .set('authorization', `Bearer ${await token({ roles: ['dpo'] })}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ subject: 'user-1', roles: ['dpo'], method: 'jwt' });
+  });
+
+  it('accepts a configured API key', async () => {
+    const res = await request(app).get('/me').set('x-api-key', OPERATOR_KEY);
+    expect(res.body).toEqual({ subject: 'ops-bot', roles: ['operator'], method: 'api-key' });
+  });
+
+  it('answers 401 problems with a reason for missing, malformed, forged, expired and unknown credentials', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{}, /authentication required/],
+      [{ authorization: 'Basic dXNlcjpwdw==' }, /must be "Bearer <token>"/],
+      [
+        { authorization: `Bearer ${await token({}, { secret: 'another-secret-of-at-least-32-characters!!' })}` },
+        /token is invalid/,
+      ],
+      [{ authorization: `Bearer ${await token({}, { expiresIn: '-1m' })}` }, /token has expired/],
+      [{ authorization: `Bearer ${await token({}, { sub: '' })}` }, /no subject/],
+      [{ authorization: 'Bearer not.a.jwt' }, /token is invalid/],
+      [{ 'x-api-key': 'wrong-key-0123456789abcdef0123' }, /API key is not recognised/],
+    ];
+    for (const [headers, detail] of cases) {
+      const res = await request(app).get('/me').set(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="azora"');
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.detail).toMatch(detail);
+    }
+  });
+
+  it('rejects a token signed with "none"', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: 'admin', roles: ['admin'] })).toString('base64url');
+    const res = await request(app).get('/me').set('authorization', `Bearer ${header}.${payload}.`);
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('authorisation by role', () => {
+  it('admits any of the listed roles and refuses others with 403', async () => {
+    const dpo = await request(app)
+      .post('/consents')
+      .set('authorization', `Bearer ${await token({ roles: ['dpo'] })}`)
+      .send({});
+    expect(dpo.status).toBe(201);
+    const viewer = await request(app)
+      .post('/consents')
+      .set('authorization', `Bearer ${await token({ roles: ['viewer'] })}`)
+      .send({});
+    expect(viewer.status).toBe(403);
+    expect(viewer.body.detail).toBe('requires one of the roles: admin, dpo');
+    const operator = await request(app).post('/consents').set('x-api-key', OPERATOR_KEY).send({});
+    expect(operator.status).toBe(403);
+    const anonymous = await request(app).post('/consents').send({});
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('ignores roles that are not strings', async () => {
+    const res = await request(app)
+      .post('/consents')
+      .set('authorization', `Bearer ${await token({ roles: [{ admin: true }, 7] })}`);
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('configuration', () => {
+  it('parses API_KEYS and rejects malformed entries and short keys', () => {
+    expect(parseApiKeys(undefined)).toEqual([]);
+    const keys = parseApiKeys(`a:admin|dpo:${OPERATOR_KEY}, b:viewer:${OPERATOR_KEY}x`);
+    expect(keys.map((k) => [k.name, k.roles])).toEqual([
+      ['a', ['admin', 'dpo']],
+      ['b', ['viewer']],
+    ]);
+    expect(() => parseApiKeys('just-a-key')).toThrow(/entry 1 must look like name:role1\|role2:key/);
+    expect(() => parseApiKeys('a:admin:short')).toThrow(/shorter than 24/);
+    expect(() => createAuth({ jwtSecret: 'short' })).toThrow(/at least 32/);
+  });
+});

@@ -1,0 +1,141 @@
+import { freePort, startApp } from '@azora/testing';
+import express from 'express';
+import request from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ServiceClient, UpstreamError } from './http-client.ts';
+import { createLogger } from './logger.ts';
+import { createService } from './service.ts';
+import { parseTraceparent } from './trace.ts';
+
+/** An upstream that records the headers of each call it receives. */
+async function recordingUpstream() {
+  const seen: Record<string, string | undefined>[] = [];
+  const app = express();
+  app.use(express.json());
+  app.all('/echo', (req, res) => {
+    seen.push({ traceparent: req.get('traceparent'), requestId: req.get('x-request-id') });
+    res.json({ method: req.method, body: req.body ?? null });
+  });
+  app.get('/slow', async (_req, res) => {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    res.json({});
+  });
+  app.get('/teapot', (_req, res) => {
+    res.status(418).json({ title: 'teapot' });
+  });
+  app.get('/broken-json', (_req, res) => {
+    res.type('application/json').send('{"half":');
+  });
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  return { started: await startApp(app), seen };
+}
+
+describe('ServiceClient', async () => {
+  const upstream = await recordingUpstream();
+  afterAll(() => upstream.started.close());
+  const client = new ServiceClient({ service: 'upstream', baseUrl: `${upstream.started.url}/`, timeoutMs: 300 });
+
+  it('sends JSON and parses JSON answers', async () => {
+    const res = await client.call<{ method: string; body: unknown }>('/echo', { json: { text: 'héllo ✓' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ method: 'POST', body: { text: 'héllo ✓' } });
+  });
+
+  it('times out a slow upstream with a timeout error naming it', async () => {
+    const started = Date.now();
+    const error = await client.call('/slow').catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({
+      service: 'upstream',
+      failure: 'timeout',
+      message: 'upstream did not answer within 300 ms',
+    });
+    expect((error as UpstreamError).toProblem().status).toBe(504);
+  });
+
+  it('reports an unreachable upstream', async () => {
+    const dead = new ServiceClient({ service: 'ai-vision', baseUrl: `http://127.0.0.1:${await freePort()}` });
+    const error = (await dead.call('/health').catch((e: unknown) => e)) as UpstreamError;
+    expect(error.failure).toBe('unreachable');
+    expect(error.message).toMatch(/ai-vision is unreachable at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(error.toProblem()).toMatchObject({
+      status: 502,
+      extensions: { upstream: 'ai-vision', failure: 'unreachable' },
+    });
+    await expect(dead.checkHealth()).rejects.toThrow(/unreachable/);
+  });
+
+  it('turns non-2xx answers and malformed JSON into errors', async () => {
+    await expect(client.call('/teapot')).rejects.toMatchObject({ failure: 'bad_status', status: 418 });
+    await expect(client.call('/broken-json')).rejects.toMatchObject({ failure: 'bad_body' });
+    expect((await client.fetch('/teapot')).status).toBe(418);
+    await expect(client.checkHealth()).resolves.toBeUndefined();
+  });
+
+  it('propagates the trace of the request being handled', async () => {
+    const service = createService({
+      name: 'caller',
+      version: '1',
+      logger: createLogger('caller', 'silent'),
+      routes: (app) => {
+        app.get('/relay', async (_req, res) => {
+          res.json((await client.call('/echo')).body);
+        });
+      },
+    });
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const before = upstream.seen.length;
+    const res = await request(service.app)
+      .get('/relay')
+      .set('traceparent', `00-${traceId}-b7ad6b7169203331-01`)
+      .set('x-request-id', 'checkout-42');
+    expect(res.status).toBe(200);
+    const outgoing = upstream.seen[before];
+    expect(outgoing?.requestId).toBe('checkout-42');
+    const parsed = parseTraceparent(outgoing?.traceparent);
+    expect(parsed?.traceId).toBe(traceId);
+    // The callee's parent is the caller's own span, which the caller reports back to its client.
+    expect(parsed?.parentSpanId).toBe(parseTraceparent(res.headers.traceparent)?.parentSpanId);
+    expect(parsed?.parentSpanId).not.toBe('b7ad6b7169203331');
+  });
+
+  it('starts a new trace when the request has none or an invalid one', async () => {
+    const service = createService({
+      name: 'caller',
+      version: '1',
+      logger: createLogger('caller', 'silent'),
+      routes: () => {},
+    });
+    const plain = await request(service.app).get('/health');
+    const garbage = await request(service.app).get('/health').set('traceparent', 'zz-not-a-trace');
+    const allZero = await request(service.app)
+      .get('/health')
+      .set('traceparent', `00-${'0'.repeat(32)}-b7ad6b7169203331-01`);
+    for (const res of [plain, garbage, allZero]) {
+      expect(parseTraceparent(res.headers.traceparent)).toBeDefined();
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    }
+    const hostileId = await request(service.app).get('/health').set('x-request-id', '"><script>alert(1)</script>');
+    expect(hostileId.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('parseTraceparent', () => {
+  it('follows the W3C rules', () => {
+    expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toEqual({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      parentSpanId: '00f067aa0ba902b7',
+      sampled: true,
+    });
+    expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00')?.sampled).toBe(false);
+    expect(parseTraceparent('ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBeUndefined();
+    expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01')).toBeUndefined();
+    expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra')).toBeUndefined();
+    // Future versions may append fields.
+    expect(parseTraceparent('01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra')).toBeDefined();
+    expect(parseTraceparent(undefined)).toBeUndefined();
+  });
+});

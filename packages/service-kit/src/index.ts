@@ -1,0 +1,41 @@
+export type { Logger } from 'pino';
+export { z } from 'zod';
+export { type ApiKey, type Auth, type AuthOptions, createAuth, type Principal, parseApiKeys } from './auth.ts';
+export { type BaseConfig, baseConfigShape, ConfigError, LOG_LEVELS, loadConfig, loadConfigOrExit } from './config.ts';
+export {
+  type CallOptions,
+  ServiceClient,
+  type ServiceClientOptions,
+  UpstreamError,
+  type UpstreamFailure,
+  type UpstreamResponse,
+} from './http-client.ts';
+export { createLogger, REDACT_PATHS, requestLogger } from './logger.ts';
+export {
+  type FieldError,
+  fieldErrors,
+  HttpProblem,
+  notFoundHandler,
+  type ProblemDetails,
+  problem,
+  problemHandler,
+  sendProblem,
+  statusTitle,
+  toProblem,
+} from './problem.ts';
+export { API_SECURITY_HEADERS, securityHeaders } from './security.ts';
+export { type Closable, type RunningServer, runService, type ServerOptions, startServer } from './server.ts';
+export { createService, type Lifecycle, type Service, type ServiceOptions } from './service.ts';
+export {
+  currentTrace,
+  formatTraceparent,
+  newSpanId,
+  newTraceId,
+  type ParsedTraceparent,
+  parseTraceparent,
+  propagationHeaders,
+  type TraceContext,
+  traceMiddleware,
+  withTrace,
+} from './trace.ts';
+export { parseBody, parseParams, parseQuery } from './validate.ts';

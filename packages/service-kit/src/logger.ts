@@ -1,0 +1,91 @@
+import type { RequestHandler } from 'express';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { currentTrace } from './trace.ts';
+
+/**
+ * Personal and secret fields never reach the logs. Paths cover the field at the top of
+ * a log line and one or two objects down (`user.email`, `body.user.email`).
+ */
+const SENSITIVE_FIELDS = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'apiKey',
+  'email',
+  'phone',
+  'phoneNumber',
+  'ssn',
+  'idNumber',
+  'nationalId',
+  'dateOfBirth',
+  'dob',
+  'address',
+  'cardNumber',
+  'iban',
+];
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  ...SENSITIVE_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
+];
+
+/** Probes and scrapes are not logged per request: they would drown everything else. */
+const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
+
+/**
+ * Every line logged while a request is handled carries its request id and trace id
+ * (read from the trace context), so handlers can use the service logger directly.
+ */
+function traceFields(): Record<string, string> {
+  const trace = currentTrace();
+  return trace ? { reqId: trace.requestId, traceId: trace.traceId } : {};
+}
+
+export function createLogger(
+  service: string,
+  level: LoggerOptions['level'] = 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    formatters: { level: (label) => ({ level: label }) },
+    mixin: traceFields,
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** One log line per request when its response ends: method, URL, status and duration. */
+export function requestLogger(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    if (QUIET_PATHS.has(req.path)) {
+      next();
+      return;
+    }
+    const started = performance.now();
+    // 'close' fires outside the request's async context, so take the ids now.
+    const ids = traceFields();
+    res.once('close', () => {
+      const status = res.writableFinished ? res.statusCode : 499;
+      const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      logger[level](
+        {
+          ...ids,
+          req: { method: req.method, url: req.originalUrl },
+          res: { statusCode: status },
+          responseTimeMs: Math.round((performance.now() - started) * 10) / 10,
+        },
+        res.writableFinished ? 'request completed' : 'request aborted by the client',
+      );
+    });
+    next();
+  };
+}

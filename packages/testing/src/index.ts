@@ -1,0 +1,17 @@
+export {
+  type DockerInstruction,
+  type DockerStage,
+  dockerignoreMatcher,
+  dockerStages,
+  imagePath,
+  parseDockerfile,
+  parseEnv,
+  type ReplayedImage,
+  type ReplayOptions,
+  replayDockerfile,
+} from './dockerfile.ts';
+export { freePort, type StartedApp, startApp } from './http.ts';
+export { type EmbeddedMongo, startEmbeddedMongo } from './mongo.ts';
+export { createTestMqtt, type TestMqtt, testMqttUrl } from './mqtt.ts';
+export { adminDatabaseUrl, createTestDatabase, type TestDatabase } from './postgres.ts';
+export { createTestRedis, type TestRedis, testRedisUrl } from './redis.ts';

@@ -1,0 +1,52 @@
+import { type ServiceEntry, upstreamsOf, urlVariable } from '@azora/catalog';
+
+/** Where the infrastructure a run started (or found) can be reached. */
+export interface Connections {
+  /** `DATABASE_URL` per service name: each service owns its own database. */
+  postgres: ReadonlyMap<string, string>;
+  redis?: string;
+  mqtt?: string;
+  /** Server URI without a database; each service gets its own database in the path. */
+  mongodb?: string;
+  chromium?: string;
+}
+
+/** The database a service owns, on Postgres and MongoDB alike: `gdpr-compliance` → `azora_gdpr_compliance`. */
+export function databaseName(service: string): string {
+  return `azora_${service.replace(/-/g, '_')}`;
+}
+
+/** `url` with its path replaced by `/<database>`, keeping credentials and query. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * The variables `pnpm dev` adds to a service's inherited environment: its port, the
+ * infrastructure it declares, and the base URL of every service it calls. Upstream
+ * ports come from `services` (the run's list) so relocated fixture services are found.
+ */
+export function serviceEnv(
+  service: ServiceEntry,
+  services: readonly ServiceEntry[],
+  connections: Connections,
+): Record<string, string> {
+  const env: Record<string, string> = { PORT: String(service.port), NODE_ENV: 'development' };
+  const needs = new Set(service.infrastructure);
+  const database = connections.postgres.get(service.name);
+  if (needs.has('postgres') && database) env.DATABASE_URL = database;
+  if (needs.has('redis') && connections.redis) env.REDIS_URL = connections.redis;
+  if (needs.has('mqtt') && connections.mqtt) env.MQTT_URL = connections.mqtt;
+  if (needs.has('mongodb') && connections.mongodb) {
+    env.MONGODB_URI = withDatabase(connections.mongodb, databaseName(service.name));
+  }
+  if (needs.has('chromium') && connections.chromium) env.CHROMIUM_PATH = connections.chromium;
+
+  const ports = new Map(services.map((s) => [s.name, s.port]));
+  for (const upstream of upstreamsOf(service.name)) {
+    env[urlVariable(upstream.name)] = `http://127.0.0.1:${ports.get(upstream.name) ?? upstream.port}`;
+  }
+  return env;
+}

@@ -1,0 +1,15 @@
+// Shared Vitest settings for every workspace package.
+// Workspace packages export their TypeScript sources under the "@azora/source" condition,
+// so tests (like `pnpm dev`) run the sources directly, with no build step in between.
+import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@azora/source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['@azora/source', ...defaultServerConditions] } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
