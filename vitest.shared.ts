@@ -11,5 +11,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // The JSON report feeds the one-line summary CI prints (scripts/src/test-summary.ts).
+    reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
   },
 });

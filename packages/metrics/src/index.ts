@@ -2,6 +2,7 @@ export {
   createMetrics,
   DEFAULT_DURATION_BUCKETS,
   type MetricsOptions,
+  routeTemplateOf,
   type ServiceMetrics,
   UNMATCHED_ROUTE,
 } from './metrics.ts';

@@ -71,6 +71,11 @@ function trackRouteTemplates(req: Request): void {
   });
 }
 
+/** The route template a request matched, once routed (for spans and logs). */
+export function routeTemplateOf(req: Request): string {
+  return (req as TrackedRequest)[ROUTE_TEMPLATE] ?? UNMATCHED_ROUTE;
+}
+
 export function createMetrics(options: MetricsOptions): ServiceMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: options.service });
@@ -94,8 +99,7 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
     res.once('close', () => {
       // A client that hangs up before the response is sent is recorded as 499, as nginx does.
       const status = res.writableFinished ? String(res.statusCode) : '499';
-      const route = (req as TrackedRequest)[ROUTE_TEMPLATE] ?? UNMATCHED_ROUTE;
-      http.observe(req.method, route, status, (performance.now() - started) / 1000);
+      http.observe(req.method, routeTemplateOf(req), status, (performance.now() - started) / 1000);
     });
     next();
   };

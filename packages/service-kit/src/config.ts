@@ -23,6 +23,8 @@ export function baseConfigShape(service: string) {
       .string()
       .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
       .default('1mb'),
+    /** OTLP/HTTP collector (tracing-recovery); request spans are exported when set. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
     /** Milliseconds to drain in-flight requests on SIGTERM before exiting anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   };

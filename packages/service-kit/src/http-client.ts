@@ -1,5 +1,6 @@
+import { activeSpanExporter, nowMs } from './otlp.ts';
 import { HttpProblem } from './problem.ts';
-import { propagationHeaders } from './trace.ts';
+import { currentTrace, newSpanId, propagationHeaders } from './trace.ts';
 
 export type UpstreamFailure = 'timeout' | 'unreachable' | 'bad_status' | 'bad_body';
 
@@ -101,39 +102,64 @@ export class ServiceClient {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-    const headers: Record<string, string> = { accept: 'application/json', ...propagationHeaders(), ...options.headers };
+    const span = this.startClientSpan();
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...propagationHeaders(span?.spanId),
+      ...options.headers,
+    };
     let body: string | undefined;
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);
       headers['content-type'] = 'application/json';
     }
     const method = options.method ?? (body === undefined ? 'GET' : 'POST');
+    let status: number | undefined;
     try {
-      return await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal });
+      const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal });
+      status = response.status;
+      return response;
     } catch (error) {
       if (timeout.aborted) {
-        throw new UpstreamError(
-          this.service,
-          'timeout',
-          `${this.service} did not answer within ${timeoutMs} ms`,
-          undefined,
-          {
-            cause: error,
-          },
-        );
+        const message = `${this.service} did not answer within ${timeoutMs} ms`;
+        throw new UpstreamError(this.service, 'timeout', message, undefined, { cause: error });
       }
       if (options.signal?.aborted) throw error;
       const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new UpstreamError(
-        this.service,
-        'unreachable',
-        `${this.service} is unreachable at ${this.baseUrl} (${reason})`,
-        undefined,
-        {
-          cause: error,
-        },
-      );
+      const message = `${this.service} is unreachable at ${this.baseUrl} (${reason})`;
+      throw new UpstreamError(this.service, 'unreachable', message, undefined, { cause: error });
+    } finally {
+      span?.end(method, path, status);
     }
+  }
+
+  /** A client span for the call, when spans are exported and a trace is in progress. */
+  private startClientSpan() {
+    const exporter = activeSpanExporter();
+    const trace = currentTrace();
+    if (!exporter || !trace?.sampled) return undefined;
+    const spanId = newSpanId();
+    const startMs = nowMs();
+    return {
+      spanId,
+      end: (method: string, path: string, status: number | undefined) =>
+        exporter.record({
+          traceId: trace.traceId,
+          spanId,
+          parentSpanId: trace.spanId,
+          name: `${method} ${this.service}`,
+          kind: 'client',
+          startMs,
+          endMs: nowMs(),
+          attributes: {
+            'http.request.method': method,
+            'url.full': `${this.baseUrl}${path}`,
+            'peer.service': this.service,
+            ...(status === undefined ? {} : { 'http.response.status_code': status }),
+          },
+          error: status === undefined || status >= 500,
+        }),
+    };
   }
 
   /** A readiness check for this upstream: its `/health` answers 200. */

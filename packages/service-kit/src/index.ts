@@ -12,6 +12,14 @@ export {
 } from './http-client.ts';
 export { createLogger, REDACT_PATHS, requestLogger } from './logger.ts';
 export {
+  activeSpanExporter,
+  SpanExporter,
+  type SpanExporterOptions,
+  type SpanKind,
+  type SpanRecord,
+  setActiveSpanExporter,
+} from './otlp.ts';
+export {
   type FieldError,
   fieldErrors,
   HttpProblem,

@@ -139,6 +139,8 @@ export function runService(
 ): Promise<RunningServer> {
   return startServer({
     ...options,
+    // Closed in reverse: the service's own resources first, the kit's (span export) last.
+    resources: [...service.resources, ...(options.resources ?? [])],
     app: service.app,
     logger: service.logger,
     onShutdownStart: () => {

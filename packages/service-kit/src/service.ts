@@ -1,11 +1,13 @@
 import { type HealthCheck, healthRoutes } from '@azora/health';
-import { createMetrics, type ServiceMetrics } from '@azora/metrics';
-import express, { type Express } from 'express';
+import { createMetrics, routeTemplateOf, type ServiceMetrics } from '@azora/metrics';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { createLogger, requestLogger } from './logger.ts';
+import { nowMs, SpanExporter, setActiveSpanExporter } from './otlp.ts';
 import { notFoundHandler, problemHandler } from './problem.ts';
 import { securityHeaders } from './security.ts';
-import { traceMiddleware } from './trace.ts';
+import type { Closable } from './server.ts';
+import { currentTrace, traceMiddleware } from './trace.ts';
 
 export interface ServiceOptions {
   /** The catalog name; used as the `service` label and in logs. */
@@ -18,6 +20,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Largest accepted JSON body (default `1mb`). */
   bodyLimit?: string;
+  /** OTLP/HTTP collector base URL (`OTEL_EXPORTER_OTLP_ENDPOINT`); spans are exported when set. */
+  otlpEndpoint?: string;
 }
 
 /** Set by the server when it starts draining, so readiness answers 503 from then on. */
@@ -31,6 +35,8 @@ export interface Service {
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;
+  /** What the kit itself opened (the span exporter), closed after the service's own resources. */
+  readonly resources: Closable[];
 }
 
 /**
@@ -52,9 +58,22 @@ export function createService(options: ServiceOptions): Service {
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'simple');
 
+  const resources: Closable[] = [];
+
   app.use(traceMiddleware);
   app.use(requestLogger(logger));
   app.use(metrics.middleware);
+  if (options.otlpEndpoint) {
+    const exporter = new SpanExporter({
+      endpoint: options.otlpEndpoint,
+      service: options.name,
+      version: options.version,
+      logger,
+    });
+    setActiveSpanExporter(exporter);
+    resources.push({ name: 'span exporter', close: () => exporter.shutdown() });
+    app.use(serverSpans(exporter));
+  }
   app.use(securityHeaders);
 
   app.use(
@@ -73,5 +92,38 @@ export function createService(options: ServiceOptions): Service {
   app.use(notFoundHandler);
   app.use(problemHandler(logger));
 
-  return { name: options.name, app, metrics, logger, lifecycle };
+  return { name: options.name, app, metrics, logger, lifecycle, resources };
+}
+
+/** Records a server span for every request once its response ends. */
+function serverSpans(exporter: SpanExporter): RequestHandler {
+  return (req, res, next) => {
+    const trace = currentTrace();
+    if (!trace?.sampled) {
+      next();
+      return;
+    }
+    const startMs = nowMs();
+    res.once('close', () => {
+      const route = routeTemplateOf(req);
+      const status = res.writableFinished ? res.statusCode : 499;
+      exporter.record({
+        traceId: trace.traceId,
+        spanId: trace.spanId,
+        ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+        name: `${req.method} ${route}`,
+        kind: 'server',
+        startMs,
+        endMs: nowMs(),
+        attributes: {
+          'http.request.method': req.method,
+          'http.route': route,
+          'url.path': req.path,
+          'http.response.status_code': status,
+        },
+        error: status >= 500,
+      });
+    });
+    next();
+  };
 }

@@ -86,7 +86,9 @@ export function withTrace<T>(context: TraceContext, fn: () => T): T {
  * them), echoes both in the response, and keeps the context for the rest of the request.
  */
 export const traceMiddleware: RequestHandler = (req, res, next) => {
-  const incoming = parseTraceparent(req.headers.traceparent);
+  const traceparent = req.headers.traceparent;
+  // Two traceparent headers are as good as none (the spec says to restart the trace).
+  const incoming = parseTraceparent(typeof traceparent === 'string' ? traceparent : undefined);
   const offeredId = req.headers['x-request-id'];
   const context: TraceContext = {
     traceId: incoming?.traceId ?? newTraceId(),
@@ -100,12 +102,15 @@ export const traceMiddleware: RequestHandler = (req, res, next) => {
   storage.run(context, next);
 };
 
-/** Headers an outgoing call carries so the callee joins this trace. */
-export function propagationHeaders(): Record<string, string> {
+/**
+ * Headers an outgoing call carries so the callee joins this trace, naming `parentSpanId`
+ * (the caller's client span, when spans are exported) or the request's own span as parent.
+ */
+export function propagationHeaders(parentSpanId?: string): Record<string, string> {
   const context = storage.getStore();
   if (!context) return {};
   return {
-    traceparent: formatTraceparent(context.traceId, context.spanId, context.sampled),
+    traceparent: formatTraceparent(context.traceId, parentSpanId ?? context.spanId, context.sampled),
     'x-request-id': context.requestId,
   };
 }

@@ -12,6 +12,7 @@ export interface SentimentServiceOptions {
   /** Most texts in one batch (default 100). */
   maxBatchSize?: number;
   bodyLimit?: string;
+  otlpEndpoint?: string;
 }
 
 const TEXT_LENGTH_BUCKETS = [10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000];
@@ -37,6 +38,7 @@ export function createSentimentService(options: SentimentServiceOptions = {}): S
     version: VERSION,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.otlpEndpoint ? { otlpEndpoint: options.otlpEndpoint } : {}),
     checks: [
       {
         name: 'lexicon',
