@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getService, type ServiceEntry, upstreamsOf } from '@azora/catalog';
+import { DevError } from './errors.ts';
 
 /** True when `<root>/<folder>/package.json` exists and has a `dev` script. */
 export function hasDevScript(root: string, service: ServiceEntry): boolean {
@@ -29,7 +30,7 @@ export function selectServices(root: string, services: readonly ServiceEntry[], 
   if (only) {
     const unknown = only.filter((name) => !byName.has(name));
     if (unknown.length > 0) {
-      throw new Error(`unknown service ${unknown.join(', ')} — known: ${[...byName.keys()].join(', ')}`);
+      throw new DevError(`unknown service ${unknown.join(', ')} — known: ${[...byName.keys()].join(', ')}`);
     }
     const wanted = new Set<string>();
     const visit = (name: string) => {
@@ -51,7 +52,7 @@ export function selectServices(root: string, services: readonly ServiceEntry[], 
  */
 export function catalogOverrides(json: string): ServiceEntry[] {
   const overrides: unknown = JSON.parse(json);
-  if (!Array.isArray(overrides)) throw new Error('the catalog overrides must be a JSON array');
+  if (!Array.isArray(overrides)) throw new DevError('the catalog overrides must be a JSON array');
   return overrides.map((override: Partial<ServiceEntry> & { name: string }) => ({
     ...getService(override.name),
     ...override,

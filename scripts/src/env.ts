@@ -50,3 +50,18 @@ export function serviceEnv(
   }
   return env;
 }
+
+/** Decided per service by `pnpm dev`: a value from the shell must not reach services that do not declare that piece. */
+const INFRASTRUCTURE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'MQTT_URL', 'MONGODB_URI', 'CHROMIUM_PATH'];
+
+/** A service's whole environment: the inherited one without infrastructure variables, plus `serviceEnv`. */
+export function spawnEnv(
+  inherited: NodeJS.ProcessEnv,
+  service: ServiceEntry,
+  services: readonly ServiceEntry[],
+  connections: Connections,
+): NodeJS.ProcessEnv {
+  const env = { ...inherited };
+  for (const name of INFRASTRUCTURE_VARIABLES) delete env[name];
+  return { ...env, ...serviceEnv(service, services, connections) };
+}

@@ -87,16 +87,18 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(res, problem(404, `no route for ${req.method} ${req.path}`, { instance: req.originalUrl }));
 };
 
-interface BodyParserError extends Error {
+interface HttpError extends Error {
   type?: string;
   status?: number;
+  expose?: boolean;
   limit?: number;
   length?: number;
   charset?: string;
 }
 
-function isBodyParserError(error: unknown): error is BodyParserError {
-  return error instanceof Error && typeof (error as BodyParserError).type === 'string' && 'status' in error;
+/** Errors from Express, its router and body-parser carry a status (the http-errors shape). */
+function isHttpError(error: unknown): error is HttpError {
+  return error instanceof Error && typeof (error as HttpError).status === 'number';
 }
 
 /** Maps a thrown error to the problem the client sees. Unknown errors become a bare 500. */
@@ -105,7 +107,7 @@ export function toProblem(error: unknown): ProblemDetails {
   if (error instanceof ZodError) {
     return problem(400, 'request does not match the expected shape', { errors: fieldErrors(error) });
   }
-  if (isBodyParserError(error)) {
+  if (isHttpError(error)) {
     switch (error.type) {
       case 'entity.parse.failed':
         return problem(400, `malformed JSON body: ${error.message}`);
@@ -118,7 +120,10 @@ export function toProblem(error: unknown): ProblemDetails {
       case 'request.aborted':
         return problem(400, 'request aborted by the client');
       default:
-        if (error.status && error.status >= 400 && error.status < 500) return problem(error.status, error.message);
+        // http-errors marks client errors as safe to show (`expose`), e.g. a path that fails URI decoding.
+        if (error.status && error.status >= 400 && error.status < 500 && error.expose !== false) {
+          return problem(error.status, error.message);
+        }
     }
   }
   return problem(500, 'an unexpected error occurred; it has been logged');

@@ -132,6 +132,12 @@ describe('createService: the service contract', () => {
     expect((await request(app).get('/orders/12?expand=lines&expand=lines')).status).toBe(400);
   });
 
+  it('answers a path that is not valid percent-encoding with 400', async () => {
+    const res = await request(app).get('/orders/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toMatch(/decode/i);
+  });
+
   it('passes HttpProblem status and extensions through', async () => {
     const res = await request(app).get('/conflict');
     expect(res.status).toBe(409);

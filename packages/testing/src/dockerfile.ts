@@ -134,18 +134,22 @@ export interface ReplayOptions {
   onStep?: (description: string) => void;
 }
 
-export interface ReplayedImage {
-  /** Folder standing for the final stage's filesystem root. */
+/** A stage's filesystem and the image settings it has accumulated. */
+export interface ImageConfig {
+  /** Folder standing for the stage's filesystem root. */
   root: string;
-  /** The final stage's WORKDIR inside `root`. */
+  /** The WORKDIR inside `root`. */
   workdir: string;
-  /** ENV of the final stage. */
   env: Record<string, string>;
   user: string | undefined;
   expose: number[];
   /** The HEALTHCHECK command (exec form), if any. */
   healthcheck: string[] | undefined;
   cmd: string[];
+}
+
+/** The final stage of a replayed build. */
+export interface ReplayedImage extends ImageConfig {
   /** Base images named in FROM lines that are not earlier stages. */
   baseImages: string[];
   /** Removes every stage folder. */
@@ -161,16 +165,6 @@ async function isDirectory(path: string): Promise<boolean> {
 
 const defaultSkip = (command: string) => /^npm (i|install) (-g|--global)\b/.test(command.trim());
 
-interface StageState {
-  root: string;
-  workdir: string;
-  env: Record<string, string>;
-  user: string | undefined;
-  expose: number[];
-  healthcheck: string[] | undefined;
-  cmd: string[];
-}
-
 export async function replayDockerfile(options: ReplayOptions): Promise<ReplayedImage> {
   const context = resolve(options.context);
   const stages = dockerStages(parseDockerfile(await readFile(options.dockerfile, 'utf8')));
@@ -182,9 +176,9 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
   );
   const skip = options.skipRun ?? defaultSkip;
   const workspace = await mkdtemp(join(tmpdir(), 'azora-docker-'));
-  const byName = new Map<string, StageState>();
+  const byName = new Map<string, ImageConfig>();
   const baseImages: string[] = [];
-  let last: StageState | undefined;
+  let last: ImageConfig | undefined;
 
   try {
     for (const [index, stage] of stages.entries()) {
@@ -196,7 +190,7 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
         baseImages.push(stage.image);
         await mkdir(root, { recursive: true });
       }
-      const state: StageState = parent
+      const state: ImageConfig = parent
         ? { ...parent, root, workdir: join(root, relative(parent.root, parent.workdir)), env: { ...parent.env } }
         : { root, workdir: root, env: {}, user: undefined, expose: [], healthcheck: undefined, cmd: [] };
       const inRoot = (path: string) => (isAbsolute(path) ? join(root, path) : join(state.workdir, path));

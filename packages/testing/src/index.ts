@@ -3,6 +3,7 @@ export {
   type DockerStage,
   dockerignoreMatcher,
   dockerStages,
+  type ImageConfig,
   imagePath,
   parseDockerfile,
   parseEnv,

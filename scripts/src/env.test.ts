@@ -1,0 +1,94 @@
+import { getService, SERVICES } from '@azora/catalog';
+import { describe, expect, it } from 'vitest';
+import { type Connections, databaseName, serviceEnv, spawnEnv, withDatabase } from './env.ts';
+
+const connections: Connections = {
+  postgres: new Map([
+    ['gdpr-compliance', 'postgres://postgres@127.0.0.1:5432/azora_gdpr_compliance'],
+    ['tracing-recovery', 'postgresql://postgres:postgres@127.0.0.1:40001/postgres'],
+  ]),
+  redis: 'redis://127.0.0.1:6379',
+  mqtt: 'mqtt://127.0.0.1:41883',
+  mongodb: 'mongodb://127.0.0.1:42017',
+  chromium: '/usr/bin/chromium',
+};
+
+describe('databaseName', () => {
+  it('is azora_ plus the service name with dashes as underscores', () => {
+    expect(databaseName('gdpr-compliance')).toBe('azora_gdpr_compliance');
+    expect(databaseName('5g-manager')).toBe('azora_5g_manager');
+  });
+});
+
+describe('withDatabase', () => {
+  it('replaces the path and keeps credentials and options', () => {
+    expect(withDatabase('postgres://u:p@db:5432/postgres?sslmode=disable', 'azora_x')).toBe(
+      'postgres://u:p@db:5432/azora_x?sslmode=disable',
+    );
+    expect(withDatabase('mongodb://127.0.0.1:27017', 'azora_x')).toBe('mongodb://127.0.0.1:27017/azora_x');
+  });
+});
+
+describe('serviceEnv', () => {
+  it('gives every service its port and the development mode', () => {
+    expect(serviceEnv(getService('ai-sentiment'), SERVICES, connections)).toEqual({
+      PORT: '3011',
+      NODE_ENV: 'development',
+    });
+  });
+
+  it('adds the infrastructure a service declares, and only that', () => {
+    const env = serviceEnv(getService('gdpr-compliance'), SERVICES, connections);
+    expect(env.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/azora_gdpr_compliance');
+    expect(env).not.toHaveProperty('REDIS_URL');
+    expect(env).not.toHaveProperty('MQTT_URL');
+
+    const iot = serviceEnv(getService('quantum-iot-integration'), SERVICES, connections);
+    expect(iot.MQTT_URL).toBe('mqtt://127.0.0.1:41883');
+  });
+
+  it('puts each service in its own MongoDB database', () => {
+    expect(serviceEnv(getService('azora-mint'), SERVICES, connections).MONGODB_URI).toBe(
+      'mongodb://127.0.0.1:42017/azora_azora_mint',
+    );
+    const builder = serviceEnv(getService('ai-website-builder'), SERVICES, connections);
+    expect(builder.MONGODB_URI).toBe('mongodb://127.0.0.1:42017/azora_ai_website_builder');
+    expect(builder.CHROMIUM_PATH).toBe('/usr/bin/chromium');
+  });
+
+  it('sets the URL variable of every upstream, on the port from the run’s list', () => {
+    const relocated = SERVICES.map((s) => (s.name === 'ai-sentiment' ? { ...s, port: 45011 } : s));
+    const env = serviceEnv(getService('ai-chatbot'), relocated, connections);
+    expect(env.AI_SENTIMENT_URL).toBe('http://127.0.0.1:45011');
+    expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('expands calls to every service (*) into one variable each', () => {
+    const env = serviceEnv(getService('tracing-recovery'), SERVICES, connections);
+    const urls = Object.keys(env).filter(
+      (name) => name.endsWith('_URL') && name !== 'DATABASE_URL' && name !== 'REDIS_URL',
+    );
+    expect(urls).toHaveLength(SERVICES.length - 1);
+    expect(env.SVC_5G_MANAGER_URL).toBe('http://127.0.0.1:5002');
+    expect(env.MAIN_APP_URL).toBe('http://127.0.0.1:3000');
+    expect(env).not.toHaveProperty('TRACING_RECOVERY_URL');
+    expect(env.DATABASE_URL).toBe('postgresql://postgres:postgres@127.0.0.1:40001/postgres');
+  });
+});
+
+describe('spawnEnv', () => {
+  it('inherits the environment but not infrastructure variables the service does not declare', () => {
+    const shell = {
+      HOME: '/home/dev',
+      DATABASE_URL: 'postgres://elsewhere/db',
+      REDIS_URL: 'redis://elsewhere',
+      LOG_LEVEL: 'debug',
+    };
+    const sentiment = spawnEnv(shell, getService('ai-sentiment'), SERVICES, connections);
+    expect(sentiment).toEqual({ HOME: '/home/dev', LOG_LEVEL: 'debug', PORT: '3011', NODE_ENV: 'development' });
+    const chatbot = spawnEnv(shell, getService('ai-chatbot'), SERVICES, connections);
+    expect(chatbot.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(chatbot).not.toHaveProperty('DATABASE_URL');
+    expect(shell.DATABASE_URL).toBe('postgres://elsewhere/db');
+  });
+});

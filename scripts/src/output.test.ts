@@ -1,0 +1,51 @@
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { renderLogLine } from './output.ts';
+
+const render = (line: string) => stripVTControlCharacters(renderLogLine(line));
+
+describe('renderLogLine', () => {
+  it('shows a pino line as level, message and its plain fields', () => {
+    const line = JSON.stringify({
+      level: 30,
+      time: 1,
+      pid: 9,
+      hostname: 'h',
+      msg: 'listening',
+      port: 3011,
+      service: 'x',
+    });
+    expect(render(line)).toBe('info  listening port=3011');
+  });
+
+  it('accepts levels formatted as labels and quotes values with spaces', () => {
+    const line = JSON.stringify({
+      level: 'warn',
+      time: '2026-01-01T00:00:00Z',
+      msg: 'slow upstream',
+      upstream: 'ai sentiment',
+    });
+    expect(render(line)).toBe('warn  slow upstream upstream="ai sentiment"');
+  });
+
+  it('summarises a request log and an error', () => {
+    const request = {
+      level: 30,
+      msg: 'request completed',
+      req: { id: 1, method: 'POST', url: '/analyze' },
+      res: { statusCode: 201 },
+      responseTime: 4,
+    };
+    expect(render(JSON.stringify(request))).toBe('info  request completed POST /analyze → 201 4 ms');
+    const failure = {
+      level: 50,
+      msg: 'query failed',
+      err: { type: 'PrismaClientKnownRequestError', message: 'Unique constraint', stack: '…' },
+    };
+    expect(render(JSON.stringify(failure))).toBe('error query failed PrismaClientKnownRequestError: Unique constraint');
+  });
+
+  it('leaves every other line as it is', () => {
+    for (const line of ['plain text', '{ broken json', '{"msg":"no level"}', '[1,2]']) expect(render(line)).toBe(line);
+  });
+});

@@ -1,0 +1,108 @@
+import { relative } from 'node:path';
+import { styleText } from 'node:util';
+
+/** A `util.styleText` format; colours are dropped when stdout is not a terminal or NO_COLOR is set. */
+export type Style = Parameters<typeof styleText>[0];
+
+export function paint(style: Style, text: string): string {
+  return styleText(style, text);
+}
+
+/** `path` relative to the working directory when inside it (`pnpm dev` runs at the repo root). */
+export function displayPath(path: string): string {
+  const fromHere = relative(process.cwd(), path);
+  return fromHere === '' || fromHere.startsWith('..') ? path : fromHere;
+}
+
+const PALETTE: readonly Style[] = [
+  'cyan',
+  'magenta',
+  'yellow',
+  'green',
+  'blue',
+  'cyanBright',
+  'magentaBright',
+  'yellowBright',
+  'greenBright',
+  'blueBright',
+];
+
+/** The prefix colour of the `index`-th service. */
+export function serviceColour(index: number): Style {
+  return PALETTE[index % PALETTE.length] ?? 'cyan';
+}
+
+const LEVEL_LABELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+const LEVEL_STYLES: Record<string, Style> = {
+  trace: 'gray',
+  debug: 'gray',
+  info: 'green',
+  warn: 'yellow',
+  error: 'red',
+  fatal: ['bgRed', 'white'],
+};
+
+/** Shown in their own way (level, message, request summary, error) or not at all (noise in a terminal). */
+const NOT_AS_FIELDS = new Set([
+  'level',
+  'time',
+  'pid',
+  'hostname',
+  'msg',
+  'service',
+  'req',
+  'res',
+  'responseTime',
+  'err',
+]);
+
+interface PinoRecord {
+  /** A number by default, the label when the logger formats levels as labels. */
+  level: number | string;
+  msg: string;
+  req?: { method?: string; url?: string };
+  res?: { statusCode?: number };
+  responseTime?: number;
+  err?: { type?: string; message?: string };
+  [field: string]: unknown;
+}
+
+function isPinoRecord(value: unknown): value is PinoRecord {
+  const record = value as PinoRecord | null;
+  return (typeof record?.level === 'number' || typeof record?.level === 'string') && typeof record.msg === 'string';
+}
+
+/**
+ * A pino JSON line rendered compactly — `info  request completed GET /x → 200 3 ms` —
+ * with its other plain fields as `key=value`. Any other line is returned unchanged.
+ */
+export function renderLogLine(line: string): string {
+  if (!line.startsWith('{')) return line;
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  if (!isPinoRecord(record)) return line;
+  const label = typeof record.level === 'number' ? (LEVEL_LABELS[record.level] ?? String(record.level)) : record.level;
+  const parts = [paint(LEVEL_STYLES[label] ?? 'white', label.padEnd(5)), record.msg];
+  if (record.req?.method) {
+    const time = typeof record.responseTime === 'number' ? ` ${record.responseTime} ms` : '';
+    parts.push(`${record.req.method} ${record.req.url ?? ''} → ${record.res?.statusCode ?? '…'}${time}`);
+  }
+  if (record.err?.message) parts.push(paint('red', `${record.err.type ?? 'Error'}: ${record.err.message}`));
+  for (const [key, value] of Object.entries(record)) {
+    if (NOT_AS_FIELDS.has(key) || value === null || typeof value === 'object') continue;
+    const shown = typeof value === 'string' && /\s/.test(value) ? JSON.stringify(value) : String(value);
+    parts.push(paint('dim', `${key}=${shown}`));
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { freePort, startApp } from '@azora/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptsMqtt, acceptsPostgres } from './infrastructure.ts';
+import { type DevSession, runDev } from './run-dev.ts';
+import { groupMembers } from './supervisor.ts';
+import type { ServiceRow } from './table.ts';
+import { createFixtureRepo, type FixtureRepo, isAlive, processesIn } from './test-fixtures.ts';
+
+describe('runDev with fixture services', () => {
+  let repo: FixtureRepo;
+  let squatter: Awaited<ReturnType<typeof startApp>>;
+  let session: DevSession;
+  let rows: ServiceRow[];
+  let output = '';
+  const port = (name: string) => repo.services.find((service) => service.name === name)?.port as number;
+  const envOf = async (name: string) =>
+    (await fetch(`http://127.0.0.1:${port(name)}/env`)).json() as Promise<Record<string, string>>;
+
+  beforeAll(async () => {
+    squatter = await startApp((_req, res) => res.end('someone else'));
+    repo = await createFixtureRepo([
+      { name: 'ai-sentiment' },
+      // Calls ai-sentiment; its readiness waits for its (embedded) database.
+      { name: 'ai-chatbot', infrastructure: ['postgres', 'mqtt', 'redis'] },
+      { name: 'ai-vision', mode: 'crash-once' },
+      { name: 'ai-personalization', port: squatter.port },
+      { name: 'gdpr-compliance', inRepo: false },
+    ]);
+    const nothing = `127.0.0.1:${await freePort()}`;
+    session = runDev({
+      root: repo.root,
+      services: repo.services,
+      // Nothing answers for Postgres and MQTT, so embedded ones start; Redis is the local one.
+      env: {
+        ...process.env,
+        DATABASE_URL: `postgres://postgres@${nothing}/postgres`,
+        MQTT_URL: `mqtt://${nothing}`,
+        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      },
+      backoff: { initialMs: 500, maxMs: 2000, resetAfterMs: 60_000 },
+      readyTimeoutMs: 20_000,
+      write: (text) => {
+        output += stripVTControlCharacters(text);
+      },
+    });
+    rows = await session.settled;
+  });
+  afterAll(async () => {
+    await session?.stop();
+    await squatter?.close();
+    await repo?.cleanup();
+  });
+
+  it('settles every service: ready, failed on a taken port, or not in the repo yet (listed last)', () => {
+    expect(rows.map(({ name, status, detail }) => ({ name, status, detail }))).toEqual([
+      { name: 'ai-sentiment', status: 'ready', detail: undefined },
+      { name: 'ai-chatbot', status: 'ready', detail: undefined },
+      { name: 'ai-vision', status: 'ready', detail: undefined },
+      { name: 'ai-personalization', status: 'failed', detail: `port ${squatter.port} is in use by another process` },
+      { name: 'gdpr-compliance', status: 'not in repo yet', detail: undefined },
+    ]);
+    expect(rows.find((row) => row.name === 'ai-sentiment')?.url).toBe(`http://127.0.0.1:${port('ai-sentiment')}`);
+    expect(output).toMatch(/ai-sentiment +http:\/\/127\.0\.0\.1:\d+ +ready +[\d.]+ m?s/);
+    expect(output).toMatch(/gdpr-compliance +— +not in repo yet/);
+    expect(output).toContain('3 ready, 1 failed, 1 not in repo yet');
+  });
+
+  it('says which infrastructure it uses and streams service logs with a name prefix', () => {
+    expect(output).toMatch(/redis +local server 127\.0\.0\.1:6379/);
+    expect(output).toMatch(/postgres +embedded PGlite, one per service/);
+    expect(output).toMatch(/mqtt +embedded aedes broker on 127\.0\.0\.1:\d+/);
+    expect(output).toMatch(/^ai-sentiment +\| info +listening port=\d+$/m);
+  });
+
+  it('reports a crash with its exit code and last lines, restarts it and reports it ready again', async () => {
+    expect(output).toMatch(/^ai-vision +\| ✗ exited \(exit code 3\); restarting in 500 ms$/m);
+    expect(output).toMatch(/^ai-vision +\| +fatal: something broke$/m);
+    expect(output).toMatch(/^ai-vision +\| ✓ ready again after [\d.]+ m?s$/m);
+    const log = await readFile(join(repo.root, '.dev-data', 'logs', 'ai-vision.log'), 'utf8');
+    expect(log).toContain('fatal: something broke');
+    expect(log).toContain('--- exit code 3; restarting in 500 ms ---');
+  });
+
+  it('gives each service its port, its infrastructure and the URLs of the services it calls', async () => {
+    const env = await envOf('ai-chatbot');
+    expect(env).toMatchObject({
+      PORT: String(port('ai-chatbot')),
+      NODE_ENV: 'development',
+      AI_SENTIMENT_URL: `http://127.0.0.1:${port('ai-sentiment')}`,
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    });
+    expect(await acceptsMqtt(env.MQTT_URL as string)).toBe(true);
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE IF NOT EXISTS conversations (id serial PRIMARY KEY, topic text)');
+      await client.query('INSERT INTO conversations (topic) VALUES ($1)', ['billing']);
+      expect((await client.query('SELECT topic FROM conversations')).rows).toEqual([{ topic: 'billing' }]);
+    } finally {
+      await client.end();
+    }
+    expect(await envOf('ai-sentiment')).not.toHaveProperty('DATABASE_URL');
+  });
+
+  it('on stop, leaves no process and no embedded server behind', async () => {
+    const { DATABASE_URL: databaseUrl, MQTT_URL: mqttUrl } = await envOf('ai-chatbot');
+    const pids = session.processGroups().flatMap(groupMembers);
+    expect(pids.length).toBeGreaterThanOrEqual(6); // pnpm, shell, node × 3 running services
+    expect(await processesIn(repo.root)).toEqual(expect.arrayContaining(pids));
+
+    await session.stop();
+    for (const pid of pids) expect(await isAlive(pid)).toBe(false);
+    expect(await processesIn(repo.root)).toEqual([]);
+    expect(await acceptsPostgres(databaseUrl as string)).toBe(false);
+    expect(await acceptsMqtt(mqttUrl as string)).toBe(false);
+    expect(existsSync(join(repo.root, '.dev-data', 'dev.pid'))).toBe(false);
+    expect(existsSync(join(repo.root, '.dev-data', 'pglite', 'ai-chatbot', 'PG_VERSION'))).toBe(true);
+  });
+});
+
+describe('runDev refusals', () => {
+  it('will not run twice on the same repo', async () => {
+    const repo = await createFixtureRepo([{ name: 'ai-sentiment' }]);
+    const quiet = { root: repo.root, services: repo.services, quiet: true, write: () => {} };
+    const first = runDev(quiet);
+    await first.settled;
+    const second = runDev(quiet);
+    await expect(second.settled).rejects.toThrow(/another pnpm dev \(pid \d+\) is running in this repo/);
+    await second.stop();
+    await first.stop();
+    expect(await processesIn(repo.root)).toEqual([]);
+    await repo.cleanup();
+  });
+});

@@ -1,0 +1,290 @@
+/**
+ * Runs one service's `dev` script: in its own process group (so the whole tree can be
+ * signalled at once), with its output split into lines for the terminal and its log
+ * file, restarted with exponential backoff when it exits on its own, and polled on its
+ * readiness URL after every start.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { formatDuration } from './table.ts';
+
+export interface ServiceSpec {
+  name: string;
+  /** Where the command runs: the service's folder. */
+  cwd: string;
+  port: number;
+  /** Polled until it answers 200. */
+  readyUrl: string;
+  env: NodeJS.ProcessEnv;
+  /** Appended to: every line the service prints, plus a line per start. */
+  logFile: string;
+}
+
+export interface Backoff {
+  initialMs: number;
+  maxMs: number;
+  /** A run that lasted this long counts as healthy: the next crash waits `initialMs` again. */
+  resetAfterMs: number;
+}
+
+export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 30_000, resetAfterMs: 60_000 };
+
+export type SupervisorEvent =
+  | { type: 'starting'; name: string; pid: number; restart: number }
+  | { type: 'output'; name: string; line: string }
+  /** `afterMs` counts from this start; `restart` is 0 for the first start. */
+  | { type: 'ready'; name: string; afterMs: number; restart: number }
+  | { type: 'exited'; name: string; exit: string; lastLines: string[]; restartInMs: number }
+  | { type: 'failed'; name: string; reason: string };
+
+export interface Outcome {
+  status: 'ready' | 'failed' | 'stopped';
+  /** From the first start to the first 200 on the readiness URL. */
+  readyMs?: number;
+  detail?: string;
+}
+
+export interface SupervisorOptions {
+  /** The command that runs a service's `dev` script in its folder. */
+  command: readonly [string, ...string[]];
+  readyTimeoutMs: number;
+  backoff: Backoff;
+  onEvent: (event: SupervisorEvent) => void;
+}
+
+export interface Supervised {
+  readonly name: string;
+  /** Settles once: ready, failed (port taken, not ready in time, cannot spawn) or stopped. */
+  readonly outcome: Promise<Outcome>;
+  /** Resolves when it will not run again: stopped, or failed for good (port taken, cannot spawn). */
+  readonly finished: Promise<void>;
+  /** The process group of the running child, if any (its id is the child's pid). */
+  processGroup: () => number | undefined;
+  /** SIGTERM to the group, SIGKILL what remains after `graceMs`; no restarts afterwards. */
+  stop: (graceMs: number) => Promise<void>;
+  /** SIGKILL to the group, synchronously: for a forced exit. */
+  kill: () => void;
+}
+
+/**
+ * Pids of the live processes in process group `pgid`. Zombies are left out: where
+ * nothing reaps orphans (a container's init), they linger but run nothing.
+ */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // After "pid (command)" — the command may hold spaces — come: state ppid pgrp …
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
+  }
+  return members;
+}
+
+function groupAlive(pgid: number): boolean {
+  if (process.platform === 'linux') return groupMembers(pgid).length > 0;
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Resolves true once the group is gone, false if it is still there after `timeoutMs`. */
+async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (groupAlive(pgid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+/** True when something already accepts connections on the loopback port. */
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Polls `url` until it answers 200 (true) or `signal` aborts (false). */
+async function pollReady(url: string, signal: AbortSignal): Promise<boolean> {
+  while (!signal.aborted) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) });
+      await response.body?.cancel();
+      if (response.status === 200) return true;
+    } catch {
+      // Not listening yet, or timed out: try again.
+    }
+    await sleep(200, undefined, { signal }).catch(() => {});
+  }
+  return false;
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `killed by ${signal}` : `exit code ${code}`;
+}
+
+const LAST_LINES = 8;
+
+export function supervise(spec: ServiceSpec, options: SupervisorOptions): Supervised {
+  const { name } = spec;
+  const { backoff, onEvent: emit } = options;
+  const log = createWriteStream(spec.logFile, { flags: 'a' });
+  const writeLog = (text: string) => {
+    if (!log.writableEnded) log.write(text);
+  };
+  /** The current child's group, kept until every process in it is gone. */
+  let group: number | undefined;
+  let stopping = false;
+  const stopped = new AbortController();
+  let crashes = 0;
+  let lastExit = '';
+
+  const { promise: outcome, resolve: settle } = Promise.withResolvers<Outcome>();
+  const firstStart = performance.now();
+  const deadline = setTimeout(() => {
+    settle({
+      status: 'failed',
+      detail:
+        crashes > 0
+          ? `exited ${crashes}× (last: ${lastExit}), still restarting`
+          : `not ready after ${formatDuration(options.readyTimeoutMs)}`,
+    });
+  }, options.readyTimeoutMs);
+
+  /** One run of the command; resolves when it has exited and its output is read. */
+  function runOnce(restart: number): Promise<{ exit: string; lastLines: string[]; spawnError?: Error }> {
+    const [command, ...args] = options.command;
+    const proc = spawn(command, args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    group = proc.pid;
+    const lastLines: string[] = [];
+    const alive = new AbortController();
+    const startedAt = performance.now();
+    if (proc.pid !== undefined) {
+      writeLog(`--- ${new Date().toISOString()} starting (pid ${proc.pid}) ---\n`);
+      emit({ type: 'starting', name, pid: proc.pid, restart });
+    }
+    for (const stream of [proc.stdout, proc.stderr]) {
+      createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+        writeLog(`${line}\n`);
+        lastLines.push(line);
+        if (lastLines.length > LAST_LINES) lastLines.shift();
+        emit({ type: 'output', name, line });
+      });
+    }
+    void pollReady(spec.readyUrl, alive.signal).then((ready) => {
+      if (!ready) return;
+      const now = performance.now();
+      emit({ type: 'ready', name, afterMs: now - startedAt, restart });
+      settle({ status: 'ready', readyMs: now - firstStart });
+      clearTimeout(deadline);
+    });
+    return new Promise((resolve) => {
+      proc.once('error', (spawnError) => {
+        alive.abort();
+        resolve({ exit: spawnError.message, lastLines, spawnError });
+      });
+      proc.once('close', (code, signal) => {
+        alive.abort();
+        resolve({ exit: describeExit(code, signal), lastLines });
+      });
+    });
+  }
+
+  async function run(): Promise<void> {
+    if (await portInUse(spec.port)) {
+      const reason = `port ${spec.port} is in use by another process`;
+      emit({ type: 'failed', name, reason });
+      settle({ status: 'failed', detail: reason });
+      return;
+    }
+    let delay = backoff.initialMs;
+    for (let restart = 0; !stopping; restart++) {
+      const startedAt = performance.now();
+      const { exit, lastLines, spawnError } = await runOnce(restart);
+      if (spawnError) {
+        const reason = `cannot run ${options.command.join(' ')}: ${spawnError.message}`;
+        emit({ type: 'failed', name, reason });
+        settle({ status: 'failed', detail: reason });
+        return;
+      }
+      if (stopping) return;
+      // The leader exited on its own: nothing of that run may keep the port.
+      if (group !== undefined) {
+        signalGroup(group, 'SIGKILL');
+        await groupGone(group, 2000);
+        group = undefined;
+      }
+      crashes++;
+      lastExit = exit;
+      if (performance.now() - startedAt >= backoff.resetAfterMs) delay = backoff.initialMs;
+      writeLog(`--- ${exit}; restarting in ${formatDuration(delay)} ---\n`);
+      emit({ type: 'exited', name, exit, lastLines, restartInMs: delay });
+      await sleep(delay, undefined, { signal: stopped.signal }).catch(() => {});
+      delay = Math.min(delay * 2, backoff.maxMs);
+    }
+  }
+  const finished = run().finally(() => {
+    clearTimeout(deadline);
+    settle({ status: 'stopped' });
+  });
+
+  return {
+    name,
+    outcome,
+    finished,
+    processGroup: () => group,
+    stop: async (graceMs) => {
+      stopping = true;
+      stopped.abort();
+      const pgid = group;
+      if (pgid !== undefined) {
+        signalGroup(pgid, 'SIGTERM');
+        if (!(await groupGone(pgid, graceMs))) {
+          signalGroup(pgid, 'SIGKILL');
+          await groupGone(pgid, 2000);
+        }
+      }
+      await finished;
+      group = undefined;
+      await new Promise<void>((resolve) => log.end(resolve));
+    },
+    kill: () => {
+      if (group !== undefined) signalGroup(group, 'SIGKILL');
+    },
+  };
+}
