@@ -381,32 +381,41 @@ export async function startInfrastructure(
       }
     }
 
-    if (users('mqtt').length > 0) {
-      const local = env.MQTT_URL ?? DEFAULT_URLS.mqtt;
-      if (await acceptsMqtt(local)) {
-        connections.mqtt = local;
-        say('mqtt', `local broker ${hostPort(local, 1883)}`);
-      } else {
-        connections.mqtt = await embed(startAedes);
-        say(
-          'mqtt',
-          `embedded aedes broker on ${hostPort(connections.mqtt)} (nothing answered at ${hostPort(local, 1883)})`,
-        );
+    /** The local server at `local` when it answers, else an embedded one. */
+    const localOrEmbedded = async (
+      piece: 'mqtt' | 'mongodb',
+      local: string,
+      answers: (url: string) => Promise<boolean>,
+      start: () => Promise<Embedded>,
+      embeddedName: string,
+    ): Promise<string> => {
+      const localAddress = hostPort(local, piece === 'mqtt' ? 1883 : 27017);
+      if (await answers(local)) {
+        say(piece, `local ${piece === 'mqtt' ? 'broker' : 'server'} ${localAddress}`);
+        return local;
       }
+      const url = await embed(start);
+      say(piece, `embedded ${embeddedName} on ${hostPort(url)} (nothing answered at ${localAddress})`);
+      return url;
+    };
+    if (users('mqtt').length > 0) {
+      connections.mqtt = await localOrEmbedded(
+        'mqtt',
+        env.MQTT_URL ?? DEFAULT_URLS.mqtt,
+        acceptsMqtt,
+        startAedes,
+        'aedes broker',
+      );
     }
-
     if (users('mongodb').length > 0) {
       const local = env.MONGODB_URI ?? DEFAULT_URLS.mongodb;
-      if (await answersMongo(local)) {
-        connections.mongodb = local;
-        say('mongodb', `local server ${hostPort(local, 27017)}`);
-      } else {
-        connections.mongodb = await embed(startMongo);
-        say(
-          'mongodb',
-          `embedded MongoDB-wire server, in memory, on ${hostPort(connections.mongodb)} (nothing answered at ${hostPort(local, 27017)})`,
-        );
-      }
+      connections.mongodb = await localOrEmbedded(
+        'mongodb',
+        local,
+        answersMongo,
+        startMongo,
+        'MongoDB-wire server, in memory,',
+      );
     }
 
     if (users('chromium').length > 0) {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ServiceClient, UpstreamError } from './http-client.ts';
 import { createLogger } from './logger.ts';
 import { createService } from './service.ts';
-import { parseTraceparent } from './trace.ts';
+import { currentTrace, parseTraceparent } from './trace.ts';
 
 /** An upstream that records the headers of each call it receives. */
 async function recordingUpstream() {
@@ -75,50 +75,54 @@ describe('ServiceClient', async () => {
     await expect(client.checkHealth()).resolves.toBeUndefined();
   });
 
-  it('propagates the trace of the request being handled', async () => {
-    const service = createService({
+  /** A service whose /relay calls the upstream and reports its own span id. */
+  function relayService() {
+    return createService({
       name: 'caller',
       version: '1',
       logger: createLogger('caller', 'silent'),
       routes: (app) => {
         app.get('/relay', async (_req, res) => {
-          res.json((await client.call('/echo')).body);
+          const { body } = await client.call('/echo');
+          res.json({ ownSpanId: currentTrace()?.spanId, upstream: body });
         });
       },
     });
+  }
+
+  it('propagates the trace of the request being handled', async () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const before = upstream.seen.length;
-    const res = await request(service.app)
+    const res = await request(relayService().app)
       .get('/relay')
       .set('traceparent', `00-${traceId}-b7ad6b7169203331-01`)
       .set('x-request-id', 'checkout-42');
     expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe('checkout-42');
     const outgoing = upstream.seen[before];
     expect(outgoing?.requestId).toBe('checkout-42');
     const parsed = parseTraceparent(outgoing?.traceparent);
     expect(parsed?.traceId).toBe(traceId);
-    // The callee's parent is the caller's own span, which the caller reports back to its client.
-    expect(parsed?.parentSpanId).toBe(parseTraceparent(res.headers.traceparent)?.parentSpanId);
+    // The callee's parent is the caller's own span, a child of the incoming one.
+    expect(parsed?.parentSpanId).toBe(res.body.ownSpanId);
+    expect(parsed?.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
     expect(parsed?.parentSpanId).not.toBe('b7ad6b7169203331');
   });
 
-  it('starts a new trace when the request has none or an invalid one', async () => {
-    const service = createService({
-      name: 'caller',
-      version: '1',
-      logger: createLogger('caller', 'silent'),
-      routes: () => {},
-    });
-    const plain = await request(service.app).get('/health');
-    const garbage = await request(service.app).get('/health').set('traceparent', 'zz-not-a-trace');
-    const allZero = await request(service.app)
-      .get('/health')
-      .set('traceparent', `00-${'0'.repeat(32)}-b7ad6b7169203331-01`);
-    for (const res of [plain, garbage, allZero]) {
-      expect(parseTraceparent(res.headers.traceparent)).toBeDefined();
-      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+  it('starts a new trace when the request has none or an invalid one, and uses it as request id', async () => {
+    const { app } = relayService();
+    const invalid = [undefined, 'zz-not-a-trace', `00-${'0'.repeat(32)}-b7ad6b7169203331-01`];
+    for (const traceparent of invalid) {
+      const before = upstream.seen.length;
+      const res = await (traceparent
+        ? request(app).get('/relay').set('traceparent', traceparent)
+        : request(app).get('/relay'));
+      const parsed = parseTraceparent(upstream.seen[before]?.traceparent);
+      expect(parsed?.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(parsed?.traceId).not.toBe('0'.repeat(32));
+      expect(res.headers['x-request-id']).toBe(parsed?.traceId);
     }
-    const hostileId = await request(service.app).get('/health').set('x-request-id', '"><script>alert(1)</script>');
+    const hostileId = await request(app).get('/health').set('x-request-id', '"><script>alert(1)</script>');
     expect(hostileId.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
   });
 });

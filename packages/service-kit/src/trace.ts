@@ -82,23 +82,24 @@ export function withTrace<T>(context: TraceContext, fn: () => T): T {
 }
 
 /**
- * Starts the request's trace context: reads `traceparent` and `x-request-id` (or makes
- * them), echoes both in the response, and keeps the context for the rest of the request.
+ * Starts the request's trace context from `traceparent` (or a new trace) and echoes the
+ * request id in `x-request-id`. A request without its own `x-request-id` uses its trace
+ * id as request id, so logs and traces share one key.
  */
 export const traceMiddleware: RequestHandler = (req, res, next) => {
   const traceparent = req.headers.traceparent;
   // Two traceparent headers are as good as none (the spec says to restart the trace).
   const incoming = parseTraceparent(typeof traceparent === 'string' ? traceparent : undefined);
   const offeredId = req.headers['x-request-id'];
+  const traceId = incoming?.traceId ?? newTraceId();
   const context: TraceContext = {
-    traceId: incoming?.traceId ?? newTraceId(),
+    traceId,
     spanId: newSpanId(),
     sampled: incoming?.sampled ?? true,
-    requestId: typeof offeredId === 'string' && REQUEST_ID.test(offeredId) ? offeredId : newTraceId(),
+    requestId: typeof offeredId === 'string' && REQUEST_ID.test(offeredId) ? offeredId : traceId,
     ...(incoming ? { parentSpanId: incoming.parentSpanId } : {}),
   };
   res.setHeader('x-request-id', context.requestId);
-  res.setHeader('traceparent', formatTraceparent(context.traceId, context.spanId, context.sampled));
   storage.run(context, next);
 };
 
