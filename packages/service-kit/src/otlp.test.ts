@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ServiceClient } from './http-client.ts';
 import { createLogger } from './logger.ts';
 import { SpanExporter, type SpanRecord, setActiveSpanExporter } from './otlp.ts';
-import { createService } from './service.ts';
+import { createService, type ServiceOptions } from './service.ts';
 import { parseTraceparent } from './trace.ts';
 
 interface OtlpSpan {
@@ -40,6 +40,11 @@ const silent = createLogger('otlp-test', 'silent');
 
 afterEach(() => setActiveSpanExporter(undefined));
 
+/** A service exporting its spans to `otlpEndpoint`. */
+function tracedService(otlpEndpoint: string, routes: ServiceOptions['routes']) {
+  return createService({ name: 'span-test', version: '9.9.9', logger: silent, otlpEndpoint, routes });
+}
+
 describe('span export', async () => {
   const otlp = await collector();
   const upstream = await startApp(
@@ -54,17 +59,11 @@ describe('span export', async () => {
 
   it('exports a server span per request and a client span per outgoing call, linked by parent ids', async () => {
     const client = new ServiceClient({ service: 'upstream', baseUrl: upstream.url });
-    const service = createService({
-      name: 'span-test',
-      version: '9.9.9',
-      logger: silent,
-      otlpEndpoint: otlp.url,
-      routes: (app) => {
-        app.get('/orders/:id', async (_req, res) => {
-          const { body } = await client.call<{ traceparent: string }>('/echo');
-          res.json(body);
-        });
-      },
+    const service = tracedService(otlp.url, (app) => {
+      app.get('/orders/:id', async (_req, res) => {
+        const { body } = await client.call<{ traceparent: string }>('/echo');
+        res.json(body);
+      });
     });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const res = await request(service.app).get('/orders/42').set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`);
@@ -88,16 +87,10 @@ describe('span export', async () => {
   });
 
   it('marks 5xx server spans as errors and skips unsampled traces', async () => {
-    const service = createService({
-      name: 'span-test',
-      version: '1',
-      logger: silent,
-      otlpEndpoint: otlp.url,
-      routes: (app) => {
-        app.get('/boom', () => {
-          throw new Error('boom');
-        });
-      },
+    const service = tracedService(otlp.url, (app) => {
+      app.get('/boom', () => {
+        throw new Error('boom');
+      });
     });
     const sampled = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
     const unsampled = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
@@ -155,16 +148,10 @@ describe('SpanExporter', () => {
   });
 
   it('never slows or fails a request when the collector is unreachable', async () => {
-    const service = createService({
-      name: 'span-test',
-      version: '1',
-      logger: silent,
-      otlpEndpoint: `http://127.0.0.1:${await freePort()}`,
-      routes: (app) => {
-        app.get('/ok', (_req, res) => {
-          res.json({ ok: true });
-        });
-      },
+    const service = tracedService(`http://127.0.0.1:${await freePort()}`, (app) => {
+      app.get('/ok', (_req, res) => {
+        res.json({ ok: true });
+      });
     });
     const responses = await Promise.all(Array.from({ length: 20 }, () => request(service.app).get('/ok')));
     expect(responses.every((r) => r.status === 200)).toBe(true);

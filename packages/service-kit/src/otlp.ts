@@ -140,7 +140,8 @@ export class SpanExporter {
               spans: batch.map((span) => ({
                 traceId: span.traceId,
                 spanId: span.spanId,
-                ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
+                // Left out of the JSON when undefined (a root span).
+                parentSpanId: span.parentSpanId,
                 name: span.name,
                 kind: KIND_CODE[span.kind],
                 startTimeUnixNano: unixNano(span.startMs),

@@ -110,7 +110,7 @@ function serverSpans(exporter: SpanExporter): RequestHandler {
       exporter.record({
         traceId: trace.traceId,
         spanId: trace.spanId,
-        ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}),
+        parentSpanId: trace.parentSpanId,
         name: `${req.method} ${route}`,
         kind: 'server',
         startMs,

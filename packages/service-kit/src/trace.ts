@@ -97,7 +97,7 @@ export const traceMiddleware: RequestHandler = (req, res, next) => {
     spanId: newSpanId(),
     sampled: incoming?.sampled ?? true,
     requestId: typeof offeredId === 'string' && REQUEST_ID.test(offeredId) ? offeredId : traceId,
-    ...(incoming ? { parentSpanId: incoming.parentSpanId } : {}),
+    parentSpanId: incoming?.parentSpanId,
   };
   res.setHeader('x-request-id', context.requestId);
   storage.run(context, next);

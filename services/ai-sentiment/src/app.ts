@@ -36,9 +36,9 @@ export function createSentimentService(options: SentimentServiceOptions = {}): S
   return createService({
     name: SERVICE_NAME,
     version: VERSION,
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
-    ...(options.otlpEndpoint ? { otlpEndpoint: options.otlpEndpoint } : {}),
+    logger: options.logger,
+    bodyLimit: options.bodyLimit,
+    otlpEndpoint: options.otlpEndpoint,
     checks: [
       {
         name: 'lexicon',

@@ -11,7 +11,7 @@ const service = createSentimentService({
   maxTextLength: config.MAX_TEXT_LENGTH,
   maxBatchSize: config.MAX_BATCH_SIZE,
   bodyLimit: config.BODY_LIMIT,
-  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
 });
 
 await runService(service, { port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
