@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultUrl, findService, findServiceByPort, getService, SERVICES, upstreamsOf, urlVariable } from './index.ts';
+import { defaultUrl, findService, findServiceByApiPrefix, findServiceByPort, getService, SERVICES, upstreamsOf, urlVariable } from './index.ts';
 
 describe('service catalog', () => {
   it('lists the 21 services of the design, each once, on distinct ports', () => {
@@ -35,6 +35,14 @@ describe('service catalog', () => {
       '5g-manager': 5002,
     });
     expect(getService('main-app').publishedPort).toBe(80);
+  });
+
+  it('gives every service its own API prefix, a single URL path segment', () => {
+    expect(new Set(SERVICES.map((s) => s.apiPrefix)).size).toBe(SERVICES.length);
+    for (const service of SERVICES) expect(service.apiPrefix).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+    expect(findServiceByApiPrefix('sentiment')?.name).toBe('ai-sentiment');
+    expect(findServiceByApiPrefix('gdpr-compliance')?.name).toBe('gdpr-compliance');
+    expect(findServiceByApiPrefix('ai-sentiment')).toBeUndefined();
   });
 
   it('only names services that exist as upstreams', () => {

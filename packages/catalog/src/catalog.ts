@@ -34,6 +34,11 @@ export interface ServiceEntry {
   readonly description: string;
   readonly health: { readonly live: string; readonly ready: string };
   readonly metricsPath: string;
+  /**
+   * The path segment of the service's HTTP API: its routes live under `/api/<apiPrefix>/`
+   * and the main-app gateway forwards `/api/<apiPrefix>/...` to it unchanged.
+   */
+  readonly apiPrefix: string;
   /** Infrastructure the service stores data in or connects to. */
   readonly infrastructure: readonly Infrastructure[];
   /** Named volumes the service writes to (reports, snapshots). */
@@ -70,12 +75,13 @@ const JURISDICTION_SERVICES = [
   'south-african-compliance',
 ] as const;
 
-type EntryInput = Omit<ServiceEntry, 'health' | 'metricsPath' | 'package' | 'volumes' | 'calls'> &
-  Partial<Pick<ServiceEntry, 'package' | 'volumes' | 'calls'>>;
+type EntryInput = Omit<ServiceEntry, 'health' | 'metricsPath' | 'package' | 'volumes' | 'calls' | 'apiPrefix'> &
+  Partial<Pick<ServiceEntry, 'package' | 'volumes' | 'calls' | 'apiPrefix'>>;
 
 function entry(input: EntryInput): ServiceEntry {
   return {
     package: input.name,
+    apiPrefix: input.name,
     volumes: [],
     calls: [],
     health: standardHealth,
@@ -99,6 +105,7 @@ function jurisdiction(name: string, port: number, regime: string): ServiceEntry 
 export const SERVICES: readonly ServiceEntry[] = [
   entry({
     name: 'main-app',
+    apiPrefix: 'platform',
     folder: 'apps/main-app',
     port: 3000,
     publishedPort: 80,
@@ -110,6 +117,7 @@ export const SERVICES: readonly ServiceEntry[] = [
   }),
   entry({
     name: 'ai-personalization',
+    apiPrefix: 'personalization',
     folder: 'services/ai-personalization',
     port: 3010,
     group: 'ai',
@@ -119,6 +127,7 @@ export const SERVICES: readonly ServiceEntry[] = [
   }),
   entry({
     name: 'ai-sentiment',
+    apiPrefix: 'sentiment',
     folder: 'services/ai-sentiment',
     port: 3011,
     group: 'ai',
@@ -128,6 +137,7 @@ export const SERVICES: readonly ServiceEntry[] = [
   }),
   entry({
     name: 'ai-chatbot',
+    apiPrefix: 'chatbot',
     folder: 'services/ai-chatbot',
     port: 3012,
     group: 'ai',
@@ -138,6 +148,7 @@ export const SERVICES: readonly ServiceEntry[] = [
   }),
   entry({
     name: 'ai-vision',
+    apiPrefix: 'vision',
     folder: 'services/ai-vision',
     port: 3013,
     group: 'ai',

@@ -17,6 +17,7 @@ export const INFRASTRUCTURE_PORTS = {
 } as const;
 
 const byName = new Map(SERVICES.map((service) => [service.name, service]));
+const byApiPrefix = new Map(SERVICES.map((service) => [service.apiPrefix, service]));
 
 export function findService(name: string): ServiceEntry | undefined {
   return byName.get(name);
@@ -27,6 +28,11 @@ export function getService(name: string): ServiceEntry {
   const service = byName.get(name);
   if (!service) throw new Error(`unknown service "${name}" (not in @azora/catalog)`);
   return service;
+}
+
+/** The service whose API lives under `/api/<prefix>/`. */
+export function findServiceByApiPrefix(prefix: string): ServiceEntry | undefined {
+  return byApiPrefix.get(prefix);
 }
 
 export function findServiceByPort(port: number): ServiceEntry | undefined {
