@@ -50,7 +50,14 @@ describe.each(withDockerfile.map((s) => [s.entry.name, s] as const))('%s image b
       expect(await waitForHealth(`http://127.0.0.1:${port}${service.entry.health.live}`, child)).toBe(200);
       const [checkCommand, ...checkArgs] = image.healthcheck ?? [];
       expect(checkCommand, 'HEALTHCHECK in exec form').toBe('node');
-      const check = spawnSync(process.execPath, checkArgs, { env, cwd: image.workdir, timeout: 10_000 });
+      // Like Docker during the start period: retry until the check passes (a service that
+      // loads models answers /health at once but is ready only later).
+      const deadline = Date.now() + 30_000;
+      let check = spawnSync(process.execPath, checkArgs, { env, cwd: image.workdir, timeout: 10_000 });
+      while (check.status !== 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        check = spawnSync(process.execPath, checkArgs, { env, cwd: image.workdir, timeout: 10_000 });
+      }
       expect(check.status, `HEALTHCHECK output: ${check.stderr}`).toBe(0);
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

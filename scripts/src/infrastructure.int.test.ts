@@ -149,7 +149,8 @@ describe('embedded PGlite over TCP', () => {
       `PGlite start: new data dir ${Math.round(firstStartMs)} ms (with template init), ` +
         `reopen ${Math.round(reopenMs)} ms, new from template ${Math.round(fromTemplateMs)} ms`,
     );
-  });
+    // Three PGlite starts (wasm compile + initdb) take seconds each when `pnpm test` loads both cores.
+  }, 90_000);
 });
 
 describe('embedded aedes broker', () => {

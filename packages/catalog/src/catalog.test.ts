@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { defaultUrl, findService, findServiceByApiPrefix, findServiceByPort, getService, SERVICES, upstreamsOf, urlVariable } from './index.ts';
+import {
+  defaultUrl,
+  findService,
+  findServiceByApiPrefix,
+  findServiceByPort,
+  getService,
+  SERVICES,
+  upstreamsOf,
+  urlVariable,
+} from './index.ts';
 
 describe('service catalog', () => {
   it('lists the 21 services of the design, each once, on distinct ports', () => {

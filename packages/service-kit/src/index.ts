@@ -31,6 +31,7 @@ export {
   statusTitle,
   toProblem,
 } from './problem.ts';
+export { createRedisClient, type RedisClientOptions, redisConfigShape } from './redis.ts';
 export { API_SECURITY_HEADERS, securityHeaders } from './security.ts';
 export { type Closable, type RunningServer, runService, type ServerOptions, startServer } from './server.ts';
 export { createService, type Lifecycle, type Service, type ServiceOptions } from './service.ts';

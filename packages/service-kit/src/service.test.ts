@@ -209,3 +209,45 @@ describe('request logs', () => {
     expect(unhandled.err.message).toContain('hunter2'.replace('hunter2', 'database password'));
   });
 });
+
+describe('rawRoutes: handlers that read the request stream themselves', () => {
+  const { app } = createService({
+    name: 'kit-test',
+    version: '0.0.1',
+    logger: captureLogs().logger,
+    rawRoutes: (raw) => {
+      raw.post('/raw', async (req, res) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const body = Buffer.concat(chunks);
+        res.json({ bytes: body.length, parsed: req.body !== undefined, text: body.toString('utf8').slice(0, 20) });
+      });
+      raw.get('/raw-fails', () => {
+        throw new HttpProblem(502, 'upstream is down');
+      });
+    },
+    routes: (routed) => {
+      routed.post('/parsed', (req, res) => {
+        res.json({ body: req.body });
+      });
+    },
+  });
+
+  it('get the body untouched, larger than the JSON limit, while other routes still parse JSON', async () => {
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    const raw = await request(app).post('/raw').set('content-type', 'application/json').send(`{"a":"${big}"}`);
+    expect(raw.status).toBe(200);
+    expect(raw.body).toEqual({ bytes: big.length + 8, parsed: false, text: `{"a":"${'x'.repeat(14)}` });
+    const parsed = await request(app).post('/parsed').send({ a: 1 });
+    expect(parsed.body).toEqual({ body: { a: 1 } });
+  });
+
+  it('keep trace ids, security headers and problem+json errors', async () => {
+    const response = await request(app).get('/raw-fails').set('x-request-id', 'raw-1');
+    expect(response.status).toBe(502);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.headers['x-request-id']).toBe('raw-1');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.body).toMatchObject({ status: 502, detail: 'upstream is down', instance: '/raw-fails' });
+  });
+});

@@ -17,6 +17,12 @@ export interface ServiceOptions {
   checks?: readonly HealthCheck[];
   /** Registers the service's own routes. */
   routes: (app: Express, kit: { metrics: ServiceMetrics; logger: Logger }) => void;
+  /**
+   * Registers routes before the JSON body parser, for handlers that read the raw request
+   * stream themselves (a gateway that forwards bodies untouched). They still get trace
+   * ids, logs, metrics, security headers and problem+json errors.
+   */
+  rawRoutes?: (app: Express, kit: { metrics: ServiceMetrics; logger: Logger }) => void;
   logger?: Logger;
   /** Largest accepted JSON body (default `1mb`). */
   bodyLimit?: string;
@@ -86,6 +92,7 @@ export function createService(options: ServiceOptions): Service {
   );
   app.get('/metrics', metrics.handler);
 
+  options.rawRoutes?.(app, { metrics, logger });
   app.use(express.json({ limit: options.bodyLimit ?? '1mb' }));
   options.routes(app, { metrics, logger });
 

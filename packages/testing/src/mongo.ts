@@ -2,8 +2,10 @@ import { CongoServer } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import { freePort } from './http.ts';
 
 export interface EmbeddedMongo {
-  /** `mongodb://127.0.0.1:<port>` — add a database name per test file. */
+  /** The server's URI without a database (`mongodb://127.0.0.1:<port>/?serverMonitoringMode=poll`). */
   uri: string;
+  /** The URI of one database on it — use one database per test file. */
+  uriFor: (database: string) => string;
   port: number;
   stop: () => Promise<void>;
 }
@@ -19,5 +21,8 @@ export async function startEmbeddedMongo(options: { port?: number; host?: string
   const host = options.host ?? '127.0.0.1';
   const server = new CongoServer({ port, host, storage: 'memory' });
   await server.start();
-  return { uri: `mongodb://${host}:${port}`, port, stop: () => server.stop() };
+  // The server answers the driver's streaming heartbeat (exhaust `hello`) like a plain
+  // one, which makes the driver clear its pool mid-operation; polling heartbeats avoid it.
+  const uriFor = (database: string) => `mongodb://${host}:${port}/${database}?serverMonitoringMode=poll`;
+  return { uri: uriFor(''), uriFor, port, stop: () => server.stop() };
 }

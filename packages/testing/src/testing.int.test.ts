@@ -88,7 +88,7 @@ describe('createTestMqtt', () => {
 describe('startEmbeddedMongo', () => {
   it('serves mongoose: insert, query, and a conditional atomic update', async () => {
     const mongo = await startEmbeddedMongo();
-    const connection = await mongoose.createConnection(`${mongo.uri}/kit_test`).asPromise();
+    const connection = await mongoose.createConnection(mongo.uriFor('kit_test')).asPromise();
     try {
       const Stock = connection.model('Stock', new mongoose.Schema({ sku: String, left: Number }));
       const { _id } = await Stock.create({ sku: 'sku-1', left: 3 });
@@ -105,7 +105,7 @@ describe('startEmbeddedMongo', () => {
 
   it('only accepts ObjectId values in _id (a known limit of the embedded server, unlike mongod)', async () => {
     const mongo = await startEmbeddedMongo();
-    const connection = await mongoose.createConnection(`${mongo.uri}/kit_test`).asPromise();
+    const connection = await mongoose.createConnection(mongo.uriFor('kit_test')).asPromise();
     try {
       const Natural = connection.model('Natural', new mongoose.Schema({ _id: String }));
       await expect(Natural.create({ _id: 'wallet:alice' })).rejects.toThrow(/24 character hex string/);

@@ -1,0 +1,142 @@
+import { defaultUrl, getService, SERVICES, urlVariable } from '@azora/catalog';
+import { createLogger, createService, type Logger, type Service } from '@azora/service-kit';
+import { type GatewayRoute, gatewayHandler } from './gateway.ts';
+import { type ConsoleConfig, consoleRoutes, hasBuild, type WebOptions } from './spa.ts';
+import { StatusPoller, type Upstream } from './status.ts';
+
+export const SERVICE_NAME = 'main-app';
+export const VERSION = '0.1.0';
+
+export interface MainAppOptions {
+  logger?: Logger;
+  /**
+   * Upstream base URLs by `<SERVICE>_URL` variable name (usually `process.env`); a service
+   * without one is reached at the catalog's localhost port.
+   */
+  env?: Record<string, string | undefined>;
+  /** Package names of the deployed services; undefined means every catalog service. */
+  deployed?: ReadonlySet<string>;
+  /** Upstream answer timeout in ms (default 15 000). */
+  timeoutMs?: number;
+  /** Largest request body the gateway forwards, in bytes (default 12 MiB). */
+  maxBodyBytes?: number;
+  /** Status board polling interval (default 5000 ms) and per-probe timeout (default 2000 ms). */
+  pollIntervalMs?: number;
+  probeTimeoutMs?: number;
+  /** What the console's pages call; '' (default) is the page's own origin. */
+  apiBase?: string;
+  /** Where the console comes from; without it only the API is served. */
+  web?: WebOptions;
+  bodyLimit?: string;
+  otlpEndpoint?: string;
+}
+
+export interface MainApp extends Service {
+  readonly poller: StatusPoller;
+  readonly routes: ReadonlyMap<string, GatewayRoute>;
+}
+
+const self = getService(SERVICE_NAME);
+
+/** Every other catalog service with its base URL and whether it is deployed. */
+export function resolveUpstreams(
+  env: Record<string, string | undefined>,
+  deployed: ReadonlySet<string> | undefined,
+): Upstream[] {
+  return SERVICES.filter((entry) => entry.name !== SERVICE_NAME).map((entry) => ({
+    entry,
+    url: (env[urlVariable(entry.name)] || defaultUrl(entry.name)).replace(/\/+$/, ''),
+    deployed: deployed === undefined || deployed.has(entry.package),
+  }));
+}
+
+export function createMainApp(options: MainAppOptions = {}): MainApp {
+  const upstreams = resolveUpstreams(options.env ?? {}, options.deployed);
+  const routes = new Map(upstreams.map((upstream) => [upstream.entry.apiPrefix, upstream]));
+  const config: ConsoleConfig = { apiBase: (options.apiBase ?? '').replace(/\/+$/, '') };
+  const logger = options.logger ?? createLogger(SERVICE_NAME);
+  const poller = new StatusPoller({
+    upstreams,
+    self: { entry: self, version: VERSION },
+    intervalMs: options.pollIntervalMs ?? 5000,
+    timeoutMs: options.probeTimeoutMs ?? 2000,
+    logger,
+  });
+
+  const service = createService({
+    name: SERVICE_NAME,
+    version: VERSION,
+    logger,
+    bodyLimit: options.bodyLimit,
+    otlpEndpoint: options.otlpEndpoint,
+    checks: [
+      ...(options.web?.kind === 'static'
+        ? [
+            {
+              name: 'console',
+              check: async () => {
+                const dir = (options.web as { dir: string }).dir;
+                if (!hasBuild(dir)) throw new Error(`no console build at ${dir}`);
+                return { dir };
+              },
+            },
+          ]
+        : []),
+      {
+        // Upstreams being down degrades the console; it still serves everything else.
+        name: 'upstreams',
+        required: false,
+        check: async () => {
+          const down = poller.down();
+          if (down.length > 0) throw new Error(`down: ${down.join(', ')}`);
+          return { deployed: upstreams.filter((u) => u.deployed).length };
+        },
+      },
+    ],
+    rawRoutes: (app, { metrics }) => {
+      metrics.gauge({
+        name: 'platform_service_ready',
+        help: 'Whether a service answered its last readiness probe with 200 (1) or not (0), by target service',
+        labelNames: ['target'] as const,
+        collect() {
+          for (const { name, ready } of poller.readiness()) this.set({ target: name }, ready ? 1 : 0);
+        },
+      });
+      app.get(`/api/${self.apiPrefix}/status`, async (_req, res) => {
+        res.setHeader('cache-control', 'no-store');
+        res.json(await poller.report());
+      });
+
+      const gateway = gatewayHandler({
+        routes,
+        timeoutMs: options.timeoutMs ?? 15_000,
+        maxBodyBytes: options.maxBodyBytes ?? 12 * 1024 * 1024,
+        logger,
+        metrics: {
+          requests: metrics.counter({
+            name: 'gateway_requests_total',
+            help: 'Requests the gateway handled, by upstream service and outcome',
+            labelNames: ['upstream', 'outcome'] as const,
+          }),
+          duration: metrics.histogram({
+            name: 'gateway_upstream_duration_seconds',
+            help: 'Time until the upstream answered with response headers',
+            labelNames: ['upstream'] as const,
+          }),
+        },
+      });
+      // The console's own API (`/api/platform/...`) is served above; the rest is forwarded.
+      app.all('/api/:prefix{/*rest}', (req, res, next) => {
+        if (req.params.prefix === self.apiPrefix) next();
+        else gateway(req, res, next);
+      });
+    },
+    routes: (app) => {
+      if (options.web) consoleRoutes(app, options.web, config);
+    },
+  });
+
+  poller.start();
+  service.resources.push({ name: 'status poller', close: () => poller.stop() });
+  return Object.assign(service, { poller, routes });
+}

@@ -1,0 +1,297 @@
+// End to end: the built console in headless Chromium, through the gateway, against the
+// real AI services started from their sources. Screenshots land in test-output/screenshots/.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { urlVariable } from '@azora/catalog';
+import { createTestRedis, freePort, type StartedApp, startApp, type TestRedis } from '@azora/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMainApp, type MainApp } from './app.ts';
+import { quietLogger } from './test-support/logger.ts';
+
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+const REPO_ROOT = join(PACKAGE_DIR, '../..');
+const SCREENSHOTS = join(PACKAGE_DIR, 'test-output/screenshots');
+const AI_SERVICES = ['ai-sentiment', 'ai-personalization', 'ai-chatbot', 'ai-vision'] as const;
+type AiService = (typeof AI_SERVICES)[number];
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const present = AI_SERVICES.filter((name) => existsSync(join(REPO_ROOT, 'services', name, 'src/main.ts')));
+const missing = AI_SERVICES.filter((name) => !present.includes(name));
+
+interface Running {
+  url: string;
+  child: ChildProcess;
+  output: string[];
+}
+
+async function waitReady(name: string, running: Running, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (running.child.exitCode !== null) {
+      throw new Error(`${name} exited with ${running.child.exitCode}:\n${running.output.join('').slice(-2000)}`);
+    }
+    const ok = await fetch(`${running.url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} was not ready within ${timeoutMs} ms:\n${running.output.join('').slice(-2000)}`);
+}
+
+async function startService(name: AiService, env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--conditions=@azora/source', 'src/main.ts'], {
+    cwd: join(REPO_ROOT, 'services', name),
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk) => output.push(String(chunk)));
+  child.stderr?.on('data', (chunk) => output.push(String(chunk)));
+  return { url: `http://127.0.0.1:${port}`, child, output };
+}
+
+async function stop(running: Running | undefined): Promise<void> {
+  if (!running || running.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => running.child.once('exit', resolve));
+  running.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  if (running.child.exitCode === null) running.child.kill('SIGKILL');
+}
+
+/** Opens a page that records console errors and uncaught exceptions. */
+async function openPage(browser: Browser, width = 1280, height = 900) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  return { page, errors };
+}
+
+async function shoot(page: Page, name: string) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+describe('console end to end', () => {
+  const services = new Map<AiService, Running>();
+  let redis: TestRedis;
+  let buildDir: string;
+  let main: MainApp;
+  let server: StartedApp;
+  let degradedMain: MainApp;
+  let degradedServer: StartedApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    redis = await createTestRedis('main-app-e2e');
+    buildDir = await mkdtemp(join(tmpdir(), 'main-app-build-'));
+    // The console exactly as shipped: a production Vite build, served by the server.
+    await build({
+      configFile: join(PACKAGE_DIR, 'src/web/vite.config.ts'),
+      build: { outDir: buildDir, emptyOutDir: true, sourcemap: false },
+      logLevel: 'error',
+    });
+
+    const start = async (name: AiService, env: Record<string, string> = {}) => {
+      if (present.includes(name)) services.set(name, await startService(name, env));
+    };
+    await start('ai-sentiment');
+    await start('ai-vision');
+    await start('ai-personalization', {
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: `${redis.prefix}personalization:`,
+      DEMO_SEED: 'true',
+    });
+    await start('ai-chatbot', {
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: `${redis.prefix}chatbot:`,
+      AI_SENTIMENT_URL: services.get('ai-sentiment')?.url ?? `http://127.0.0.1:${await freePort()}`,
+    });
+    await Promise.all([...services].map(([name, running]) => waitReady(name, running, 90_000)));
+
+    const urls = Object.fromEntries([...services].map(([name, running]) => [urlVariable(name), running.url]));
+    const deployed = new Set(['main-app', ...AI_SERVICES]);
+    main = createMainApp({
+      logger: quietLogger(),
+      env: urls,
+      deployed,
+      pollIntervalMs: 1000,
+      web: { kind: 'static', dir: buildDir },
+    });
+    server = await startApp(main.app);
+    // The same console with ai-vision not running.
+    degradedMain = createMainApp({
+      logger: quietLogger(),
+      env: { ...urls, AI_VISION_URL: `http://127.0.0.1:${await freePort()}` },
+      deployed,
+      pollIntervalMs: 1000,
+      web: { kind: 'static', dir: buildDir },
+    });
+    degradedServer = await startApp(degradedMain.app);
+
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await degradedServer?.close();
+    for (const app of [main, degradedMain]) for (const resource of app?.resources ?? []) await resource.close();
+    await Promise.all([...services.values()].map(stop));
+    await redis?.cleanup();
+    if (buildDir) await rm(buildDir, { recursive: true, force: true });
+  });
+
+  it('has every AI service in the repo to test against', () => {
+    expect(missing, `missing service folders: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it('shows every service on the status board, live', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${server.url}/`);
+    for (const name of present) {
+      await page.locator(`tr[data-service="${name}"][data-state="ready"]`).waitFor({ timeout: 15_000 });
+    }
+    await page.locator('tr[data-service="gdpr-compliance"][data-state="not_deployed"]').waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Service status');
+    expect(await page.locator('tr[data-service="ai-sentiment"] td.num').textContent()).toMatch(/\d+(\.\d+)? ms/);
+    await shoot(page, '01-status');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('analyses a sentence', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${server.url}/sentiment`);
+    await page.getByLabel('Text to analyse').fill('I love this console. The old one was terrible.');
+    await page.getByRole('button', { name: 'Analyse' }).click();
+    const result = page.getByTestId('sentiment-result');
+    await result.waitFor();
+    const rows = result.locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toContain('positive');
+    expect(await rows.nth(1).textContent()).toContain('negative');
+    await shoot(page, '02-sentiment');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('chats with the assistant and keeps the session', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${server.url}/assistant`);
+    await page.getByLabel('Message').fill('Hello! What can you do?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('[data-role="assistant"]').first().waitFor({ timeout: 15_000 });
+    const session = await page.locator('text=/^Session /').textContent();
+    await page.getByLabel('Message').fill('How do I check the status of the services?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('[data-role="assistant"]').nth(1).waitFor({ timeout: 15_000 });
+    // Same session, and after a reload the conversation comes back from the service.
+    expect(await page.locator('text=/^Session /').textContent()).toBe(session);
+    await page.reload();
+    await page.locator('[data-role="user"]').nth(1).waitFor();
+    expect(await page.locator('[data-role="assistant"]').count()).toBe(2);
+    await shoot(page, '03-assistant');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('uploads an image and shows its analysis', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${server.url}/vision`);
+    const photo = join(REPO_ROOT, 'services/ai-vision/node_modules/@vladmandic/human/assets/screenshot-facedetect.jpg');
+    await page.locator('#vision-file').setInputFiles({
+      name: 'people.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await readFile(photo),
+    });
+    const result = page.getByTestId('vision-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.textContent()).toMatch(/[0-9a-f]{16}/);
+    expect(await page.locator('.palette li').count()).toBeGreaterThan(0);
+    expect(await page.locator('.detection').count(), 'boxes drawn over the image').toBeGreaterThan(0);
+    await shoot(page, '04-vision');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fetches recommendations and records a click', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${server.url}/recommendations`);
+    const list = page.getByTestId('recommendations');
+    await list.waitFor({ timeout: 15_000 });
+    const items = list.locator('.rec-item');
+    await items.first().waitFor();
+    const user = await page.getByLabel('Demo user').inputValue();
+    const before = await eventsOf(user);
+    await items.first().click();
+    await page.getByTestId('sent-events').waitFor();
+    expect(await eventsOf(user)).toBe(before + 1);
+    await shoot(page, '05-recommendations');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('works on a narrow screen', async () => {
+    const { page, errors } = await openPage(browser, 390, 844);
+    await page.goto(`${server.url}/`);
+    await page.locator('tr[data-service="ai-sentiment"]').waitFor();
+    // Runs in the page; a string keeps the DOM types out of this Node test's compilation.
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, '06-status-mobile.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says so when ai-vision is down, and the rest keeps working', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${degradedServer.url}/`);
+    await page.locator('tr[data-service="ai-vision"][data-state="down"]').waitFor({ timeout: 15_000 });
+    await page.locator('tr[data-service="ai-sentiment"][data-state="ready"]').waitFor();
+    await shoot(page, '07-degraded-status');
+    await page.getByRole('link', { name: 'Vision' }).click();
+    const banner = page.getByTestId('service-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('ai-vision is down');
+    await shoot(page, '08-degraded-vision');
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const response = await fetch(`${degradedServer.url}/api/vision/analyze`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.from('not really a png'),
+    });
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await response.json()).toMatchObject({ upstream: 'ai-vision', failure: 'unreachable' });
+  });
+
+  async function eventsOf(user: string): Promise<number> {
+    const response = await fetch(`${server.url}/api/personalization/users?limit=100`);
+    const body = (await response.json()) as { users: { id: string; events: number }[] };
+    return body.users.find((u) => u.id === user)?.events ?? 0;
+  }
+});

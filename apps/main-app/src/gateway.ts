@@ -1,0 +1,206 @@
+/**
+ * The API gateway: `/api/<apiPrefix>/...` goes, path and query unchanged, to the catalog
+ * service with that prefix. Bodies stream through untouched in both directions (vision
+ * uploads, large JSON), with a size cap, a timeout for the upstream's answer, and the
+ * caller's trace carried on. Failures become problem+json naming the service.
+ */
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ServiceEntry } from '@azora/catalog';
+import { type Logger, problem, propagationHeaders, sendProblem } from '@azora/service-kit';
+import type { RequestHandler } from 'express';
+
+export interface GatewayRoute {
+  entry: ServiceEntry;
+  /** Base URL, e.g. `http://ai-vision:3013`. */
+  url: string;
+  deployed: boolean;
+}
+
+export interface GatewayOptions {
+  /** By apiPrefix. */
+  routes: ReadonlyMap<string, GatewayRoute>;
+  /** Milliseconds to wait for an upstream's response headers, and between body chunks. */
+  timeoutMs: number;
+  /** Largest request body forwarded, in bytes. */
+  maxBodyBytes: number;
+  logger: Logger;
+  metrics: {
+    requests: { inc(labels: { upstream: string; outcome: string }): void };
+    duration: { startTimer(labels: { upstream: string }): () => unknown };
+  };
+}
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and are never forwarded.
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+function forwardable(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  const result: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+    result[name] = value;
+  }
+  return result;
+}
+
+function appendForwardedFor(existing: string | string[] | undefined, address: string | undefined): string {
+  const previous = Array.isArray(existing) ? existing.join(', ') : existing;
+  return [previous, address].filter(Boolean).join(', ');
+}
+
+type Outcome = 'ok' | 'unreachable' | 'timeout' | 'not_deployed' | 'too_large' | 'aborted';
+
+export function gatewayHandler(options: GatewayOptions): RequestHandler {
+  const { routes, timeoutMs, maxBodyBytes, logger, metrics } = options;
+  // Reused upstream connections: a new TCP connection per forwarded request costs more than the request.
+  const agents = {
+    'http:': new HttpAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }),
+  };
+
+  return (req, res) => {
+    const prefix = String(req.params.prefix ?? '');
+    const route = routes.get(prefix);
+    if (!route) {
+      sendProblem(
+        res,
+        problem(404, `no service serves /api/${prefix}/ (known prefixes: ${[...routes.keys()].sort().join(', ')})`, {
+          instance: req.originalUrl,
+        }),
+      );
+      return;
+    }
+    const { entry } = route;
+    const count = (outcome: Outcome) => metrics.requests.inc({ upstream: entry.name, outcome });
+
+    if (!route.deployed) {
+      count('not_deployed');
+      res.setHeader('retry-after', '60');
+      sendProblem(
+        res,
+        problem(503, `${entry.name} is not part of this deployment`, {
+          instance: req.originalUrl,
+          upstream: entry.name,
+          failure: 'not_deployed',
+        }),
+      );
+      return;
+    }
+
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBodyBytes) {
+      count('too_large');
+      // The client is still sending; close the connection rather than read what we refuse.
+      res.setHeader('connection', 'close');
+      sendProblem(
+        res,
+        problem(413, `request body is ${declared} bytes; the gateway forwards at most ${maxBodyBytes} bytes`, {
+          instance: req.originalUrl,
+          upstream: entry.name,
+        }),
+      );
+      return;
+    }
+
+    const target = new URL(req.originalUrl, route.url);
+    const headers = forwardable(req.headers);
+    Object.assign(headers, propagationHeaders());
+    headers['x-forwarded-for'] = appendForwardedFor(req.headers['x-forwarded-for'], req.socket.remoteAddress);
+    headers['x-forwarded-proto'] ??= req.protocol;
+    if (req.headers.host) headers['x-forwarded-host'] ??= req.headers.host;
+
+    const stopTimer = metrics.duration.startTimer({ upstream: entry.name });
+    let settled = false;
+    const fail = (status: number, outcome: Outcome, detail: string, error?: unknown) => {
+      if (settled) {
+        // The answer is already streaming: a stalled or broken upstream can only cut it short.
+        if (outcome === 'timeout' || outcome === 'aborted') {
+          upstream.destroy();
+          res.destroy();
+        }
+        return;
+      }
+      settled = true;
+      count(outcome);
+      upstream.destroy();
+      if (outcome === 'aborted') return;
+      logger.warn({ upstream: entry.name, url: target.href, outcome, err: error }, detail);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (outcome === 'too_large') res.setHeader('connection', 'close');
+      if (status === 503) res.setHeader('retry-after', '5');
+      sendProblem(res, problem(status, detail, { instance: req.originalUrl, upstream: entry.name, failure: outcome }));
+    };
+
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const agent = target.protocol === 'https:' ? agents['https:'] : agents['http:'];
+    const upstream = send(target, { method: req.method, headers, timeout: timeoutMs, agent });
+
+    upstream.on('timeout', () =>
+      fail(504, 'timeout', `${entry.name} did not answer within ${timeoutMs} ms`, new Error('upstream timeout')),
+    );
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      fail(502, 'unreachable', `${entry.name} is unreachable at ${route.url} (${error.code ?? error.message})`, error);
+    });
+    upstream.on('response', (answer: IncomingMessage) => {
+      if (settled) {
+        answer.resume();
+        return;
+      }
+      settled = true;
+      count('ok');
+      stopTimer();
+      res.status(answer.statusCode ?? 502);
+      for (const [name, value] of Object.entries(forwardable(answer.headers))) {
+        if (value !== undefined) res.setHeader(name, value);
+      }
+      answer.pipe(res);
+      answer.on('error', () => res.destroy());
+    });
+
+    // A client that goes away takes its upstream request with it.
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        if (!settled) fail(499, 'aborted', 'client closed the request');
+        upstream.destroy();
+      }
+    });
+
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBodyBytes) {
+        req.unpipe(upstream);
+        req.resume();
+        fail(413, 'too_large', `request body is over ${maxBodyBytes} bytes, the most the gateway forwards`);
+      }
+    });
+    req.on('aborted', () => fail(499, 'aborted', 'client aborted the request body'));
+    req.pipe(upstream);
+  };
+}

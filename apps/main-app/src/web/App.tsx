@@ -1,0 +1,84 @@
+import { type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { AssistantPage } from './pages/Assistant.tsx';
+import { RecommendationsPage } from './pages/Recommendations.tsx';
+import { SentimentPage } from './pages/Sentiment.tsx';
+import { StatusPage } from './pages/Status.tsx';
+import { VisionPage } from './pages/Vision.tsx';
+
+const PAGES = [
+  { path: '/', label: 'Status', title: 'Service status', Page: StatusPage },
+  { path: '/sentiment', label: 'Sentiment', title: 'Sentiment analysis', Page: SentimentPage },
+  { path: '/assistant', label: 'Assistant', title: 'Platform assistant', Page: AssistantPage },
+  { path: '/vision', label: 'Vision', title: 'Image analysis', Page: VisionPage },
+  { path: '/recommendations', label: 'Recommendations', title: 'Recommendations', Page: RecommendationsPage },
+] as const;
+
+function currentPath(): string {
+  const path = window.location.pathname.replace(/\/+$/, '') || '/';
+  return PAGES.some((page) => page.path === path) ? path : '/';
+}
+
+export function App() {
+  const [path, setPath] = useState(currentPath);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const page = PAGES.find((p) => p.path === path) ?? PAGES[0];
+
+  useEffect(() => {
+    const onPop = () => setPath(currentPath());
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+
+  useEffect(() => {
+    document.title = `${page.title} · Azora OS`;
+  }, [page]);
+
+  const navigate = useCallback((event: MouseEvent<HTMLAnchorElement>, to: string) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    if (to !== window.location.pathname) window.history.pushState(null, '', to);
+    setPath(to);
+    // Move focus to the new page's heading so keyboard and screen-reader users land there.
+    requestAnimationFrame(() => heading.current?.focus());
+  }, []);
+
+  const { Page } = page;
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            A
+          </span>
+          <span>
+            Azora OS <span className="brand-sub">console</span>
+          </span>
+        </div>
+        <nav aria-label="Main">
+          <ul className="nav">
+            {PAGES.map((p) => (
+              <li key={p.path}>
+                <a
+                  href={p.path}
+                  aria-current={p.path === path ? 'page' : undefined}
+                  onClick={(event) => navigate(event, p.path)}
+                >
+                  {p.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" className="content">
+        <h1 ref={heading} tabIndex={-1}>
+          {page.title}
+        </h1>
+        <Page key={page.path} />
+      </main>
+    </div>
+  );
+}

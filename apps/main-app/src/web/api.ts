@@ -1,0 +1,141 @@
+// Talks to the gateway. The base URL comes from the server at run time (/config.js sets
+// window.__AZORA_CONFIG__ from API_BASE), else from the build (VITE_API_BASE), else '' —
+// the page's own origin.
+import type { StatusReport } from '../status.ts';
+
+declare global {
+  interface Window {
+    __AZORA_CONFIG__?: { apiBase?: string };
+  }
+}
+
+export const API_BASE = (window.__AZORA_CONFIG__?.apiBase || import.meta.env.VITE_API_BASE || '').replace(/\/+$/, '');
+
+/** A failed call, carrying the problem+json the gateway or service answered with. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly upstream: string | undefined;
+  readonly errors: { path: string; message: string }[];
+
+  constructor(status: number, message: string, upstream?: string, errors: { path: string; message: string }[] = []) {
+    super(message);
+    this.status = status;
+    this.upstream = upstream;
+    this.errors = errors;
+  }
+
+  /** The service is down, slow or not deployed (as opposed to bad input). */
+  get unavailable(): boolean {
+    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
+  }
+}
+
+interface Problem {
+  title?: string;
+  detail?: string;
+  upstream?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  headers.set('accept', 'application/json');
+  if (json !== undefined) headers.set('content-type', 'application/json');
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, {
+      ...rest,
+      headers,
+      body: json === undefined ? rest.body : JSON.stringify(json),
+    });
+  } catch {
+    throw new ApiError(0, 'The console cannot reach its server. Check your connection.');
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const problem = (body ?? {}) as Problem;
+    const message = problem.detail ?? problem.title ?? `HTTP ${response.status}`;
+    throw new ApiError(response.status, message, problem.upstream, problem.errors);
+  }
+  return body as T;
+}
+
+export const getStatus = () => api<StatusReport>('/api/platform/status');
+
+// Response shapes of the AI services (see the services' READMEs and the API contracts).
+
+export interface SentimentScores {
+  compound: number;
+  pos: number;
+  neu: number;
+  neg: number;
+}
+export interface SentenceSentiment extends SentimentScores {
+  text: string;
+  label: string;
+}
+export interface SentimentResult extends SentimentScores {
+  label: string;
+  sentences: SentenceSentiment[];
+}
+
+export interface ChatReply {
+  sessionId: string;
+  reply: string;
+  intent: string;
+  confidence: number;
+  sources?: { id: string; question: string }[];
+  handoff: boolean;
+  sentiment: { label: string; compound: number } | null;
+}
+export interface ChatSession {
+  id: string;
+  messages: { role: 'user' | 'assistant'; text: string; at: string; intent?: string; confidence?: number }[];
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+export interface VisionResult {
+  format: string;
+  width: number;
+  height: number;
+  orientation: string;
+  bytes: number;
+  dominantColor: string;
+  palette: { hex: string; population: number }[];
+  phash: string;
+  blurhash: string;
+  objects: { label: string; score: number; box: Box }[];
+  faces: { count: number; items: { score: number; box: Box; age?: number; gender?: string; emotion?: string }[] };
+  timings: { decodeMs: number; inferenceMs: number };
+}
+
+export interface DemoUser {
+  id: string;
+  events: number;
+}
+export interface Recommendation {
+  id: string;
+  title: string;
+  category: string;
+  tags: string[];
+  score: number;
+  reason: 'collaborative' | 'content' | 'popular';
+}
+export interface Recommendations {
+  userId: string;
+  k: number;
+  model: { version: string | number; builtAt: string | null; ageSeconds: number | null };
+  items: Recommendation[];
+}

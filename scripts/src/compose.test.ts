@@ -1,0 +1,326 @@
+// The compose files in vessels/ against the Compose Specification, docker-compose 1.29
+// and the catalog: a service forgotten in a file, a wrong port or upstream URL, a path
+// that does not resolve, or a default password fails here.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getService, upstreamsOf, urlVariable } from '@azora/catalog';
+import { dockerStages, parseDockerfile } from '@azora/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  bindSources,
+  builtComposeFiles,
+  catalogServicesIn,
+  composeConfig,
+  composeConfigRun,
+  documentedCombinations,
+  fileExists,
+  INFRASTRUCTURE_SERVICES,
+  knownComposeFiles,
+  type NormalizedCompose,
+  PLANNED_COMPOSE_FILES,
+  readComposeFile,
+  readEnvExample,
+  schemaErrors,
+  variableReferences,
+} from './compose.ts';
+import { presentServices, REPO_ROOT } from './repo.ts';
+
+const present = new Set(presentServices().map((s) => s.entry.name));
+const built = builtComposeFiles();
+const SECRET = /PASSWORD|SECRET|TOKEN|KEY/;
+
+describe('compose files: built and planned', () => {
+  it('has every compose file the catalog names, except the documented planned ones', () => {
+    for (const file of knownComposeFiles()) {
+      if (file in PLANNED_COMPOSE_FILES) {
+        expect(
+          fileExists(file),
+          `${file} exists now: remove it from PLANNED_COMPOSE_FILES in scripts/src/compose.ts so it is checked`,
+        ).toBe(false);
+      } else {
+        expect(fileExists(file), `${file} is named by the catalog but missing`).toBe(true);
+      }
+    }
+  });
+
+  it('lists the planned files in vessels/README.md', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'vessels/README.md'), 'utf8');
+    for (const file of Object.keys(PLANNED_COMPOSE_FILES)) {
+      expect(readme, file).toContain(
+        file.startsWith('vessels/') ? `\`${file.slice('vessels/'.length)}\`` : file.replace('organs/', '../organs/'),
+      );
+    }
+  });
+
+  it('does not leave stray compose files in vessels/ that the catalog does not know', () => {
+    const files = readdir('vessels').filter((f) => /^docker-compose.*\.ya?ml$/.test(f));
+    expect(files.map((f) => `vessels/${f}`).filter((f) => !knownComposeFiles().includes(f))).toEqual([]);
+  });
+});
+
+function readdir(dir: string): string[] {
+  return existsSync(join(REPO_ROOT, dir)) ? readdirSync(join(REPO_ROOT, dir)) : [];
+}
+
+describe('vessels/.env.example', () => {
+  const example = readEnvExample();
+  const references = built.flatMap(({ file }) => variableReferences(readFileSync(join(REPO_ROOT, file), 'utf8')));
+
+  it('documents every variable the compose files use, and no other', () => {
+    expect([...example.keys()].sort()).toEqual([...new Set(references.map((r) => r.name))].sort());
+  });
+
+  it('has no default for any secret: required in the files, empty in the example', () => {
+    for (const reference of references.filter((r) => SECRET.test(r.name))) {
+      expect(reference.required, `${reference.name} must be \${${reference.name}:?…}`).toBe(true);
+      expect(reference.fallback, `${reference.name} has a default`).toBeUndefined();
+      expect(example.get(reference.name), `${reference.name} in .env.example`).toBe('');
+    }
+    // A required variable's value is the operator's to choose.
+    for (const reference of references.filter((r) => r.required)) expect(example.get(reference.name)).toBe('');
+  });
+});
+
+describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { kind }) => {
+  const raw = readComposeFile(file);
+  let config: NormalizedCompose;
+  beforeAll(async () => {
+    config = await composeConfig([file]);
+  });
+
+  it('is valid against the Compose Specification schema', () => {
+    expect(schemaErrors(raw)).toEqual([]);
+  });
+
+  it('is accepted by docker-compose config, and refuses to run without its required secrets', async () => {
+    expect(Object.keys(config.services).length).toBeGreaterThan(0);
+    const required = variableReferences(readFileSync(join(REPO_ROOT, file), 'utf8')).filter((r) => r.required);
+    if (required.length === 0) return;
+    const run = await composeConfigRun([file], readEnvExample());
+    expect(run.ok).toBe(false);
+    expect(run.stderr).toMatch(new RegExp(`(${required.map((r) => r.name).join('|')}) must be set`));
+  });
+
+  it('runs exactly the catalog services that name this file, plus known infrastructure', () => {
+    const names = Object.keys(config.services);
+    const expected = kind === 'monitoring' ? [] : catalogServicesIn(file);
+    expect(names.filter((name) => !(name in INFRASTRUCTURE_SERVICES)).sort(), 'catalog services').toEqual(
+      [...expected].sort(),
+    );
+  });
+
+  it('pins every image: infrastructure to a full version, never latest', () => {
+    for (const [name, service] of Object.entries(config.services)) {
+      expect(service.image, `${name}: image`).toBeDefined();
+      expect(service.image, name).not.toMatch(/:latest$/);
+      expect(service.image, `${name} has a tag`).toMatch(/:[^/]+$/);
+      const pattern = INFRASTRUCTURE_SERVICES[name];
+      if (pattern) expect(service.image, name).toMatch(pattern);
+      else expect(service.image, name).toMatch(new RegExp(`^azora/${name}:`));
+    }
+  });
+
+  it('resolves every build context, Dockerfile and bind-mounted path to a file in the repo', () => {
+    for (const [name, service] of Object.entries(config.services)) {
+      for (const source of bindSources(service)) expect(existsSync(source), `${name}: bind mount ${source}`).toBe(true);
+      if (!service.build) continue;
+      expect(service.build.context, `${name}: build context is the repo root`).toBe(REPO_ROOT.replace(/\/$/, ''));
+    }
+  });
+
+  describe.each((kind === 'monitoring' ? [] : catalogServicesIn(file)).map((name) => [name] as const))('%s', (name) => {
+    const entry = getService(name);
+    const service = () => {
+      const found = config.services[name];
+      if (!found) throw new Error(`${name} is missing from ${file} (its catalog entry lists this file)`);
+      return found;
+    };
+    const environment = () =>
+      Object.fromEntries(Object.entries(service().environment ?? {}).map(([k, v]) => [k, String(v)]));
+    const inFile = () => new Set(Object.keys(config.services));
+
+    it('is built from its Dockerfile, which exposes the catalog port', () => {
+      expect(service().build?.dockerfile).toBe(`${entry.folder}/Dockerfile`);
+    });
+
+    const dockerfileTitle = present.has(name)
+      ? `has ${entry.folder}/Dockerfile, with EXPOSE ${entry.port}`
+      : `has ${entry.folder}/Dockerfile (skipped: ${entry.folder} is not in the repo yet)`;
+    it.skipIf(!present.has(name))(dockerfileTitle, () => {
+      const dockerfile = join(REPO_ROOT, entry.folder, 'Dockerfile');
+      expect(existsSync(dockerfile), dockerfile).toBe(true);
+      const stages = dockerStages(parseDockerfile(readFileSync(dockerfile, 'utf8')));
+      const expose =
+        stages
+          .at(-1)
+          ?.instructions.filter((i) => i.keyword === 'EXPOSE')
+          .map((i) => i.args) ?? [];
+      expect(expose.join(' ').split(/\s+/).map(Number)).toEqual([entry.port]);
+    });
+
+    it(`sets PORT to the catalog port and NODE_ENV=${kind}`, () => {
+      expect(environment().PORT).toBe(String(entry.port));
+      expect(environment().NODE_ENV).toBe(kind);
+    });
+
+    it(kind === 'production' ? 'publishes only its catalog published port' : 'publishes its catalog port', () => {
+      const ports = (service().ports ?? []).map((p) => ({ published: Number(p.published), target: p.target }));
+      if (kind === 'development') expect(ports).toEqual([{ published: entry.port, target: entry.port }]);
+      else expect(ports).toEqual(entry.publishedPort ? [{ published: entry.publishedPort, target: entry.port }] : []);
+    });
+
+    it('has <SERVICE>_URL = http://<name>:<port> for each upstream in this file, and no URL pointing elsewhere', () => {
+      const upstreams = upstreamsOf(name).filter((u) => inFile().has(u.name));
+      const expected = Object.fromEntries(upstreams.map((u) => [urlVariable(u.name), `http://${u.name}:${u.port}`]));
+      const urlVariables = Object.fromEntries(
+        Object.entries(environment()).filter(
+          ([key]) => key.endsWith('_URL') && key !== 'REDIS_URL' && key !== 'DATABASE_URL',
+        ),
+      );
+      expect(urlVariables).toEqual(expected);
+    });
+
+    it('gets REDIS_URL for the compose Redis exactly when the catalog says it uses Redis', () => {
+      const url = environment().REDIS_URL;
+      if (!entry.infrastructure.includes('redis')) return expect(url).toBeUndefined();
+      expect(inFile().has('redis'), 'a redis service in the file').toBe(true);
+      const parsed = new URL(url as string);
+      expect([parsed.protocol, parsed.hostname, parsed.port]).toEqual(['redis:', 'redis', '6379']);
+      if (kind === 'production') expect(parsed.password, 'production Redis requires a password').not.toBe('');
+    });
+
+    it('starts after the upstreams and infrastructure it needs', () => {
+      const needs = [
+        ...upstreamsOf(name)
+          .filter((u) => inFile().has(u.name))
+          .map((u) => u.name),
+        ...(entry.infrastructure.includes('redis') ? ['redis'] : []),
+      ];
+      const dependsOn = service().depends_on ?? {};
+      expect(Object.keys(dependsOn).sort()).toEqual(needs.sort());
+      if (kind === 'production') {
+        for (const [dependency, { condition }] of Object.entries(dependsOn))
+          expect(condition, dependency).toBe('service_healthy');
+      }
+    });
+
+    it('is on the azora network', () => {
+      expect(Object.keys(service().networks ?? {})).toEqual(['azora']);
+    });
+
+    if (kind === 'production') {
+      it('is hardened for production', () => {
+        const s = service();
+        expect(s.restart).toBe('always');
+        expect(s.read_only, 'read-only root filesystem').toBe(true);
+        expect(s.security_opt).toContain('no-new-privileges:true');
+        expect(s.user, 'non-root user').toBeDefined();
+        expect(s.user).not.toMatch(/^(root|0)(:|$)/);
+        expect(Number(s.deploy?.resources?.limits?.cpus), 'cpu limit').toBeGreaterThan(0);
+        expect(s.deploy?.resources?.limits?.memory, 'memory limit').toMatch(/^\d+[KMG]$/);
+      });
+
+      it('has a healthcheck on the readiness path that runs inside the image (node fetch)', () => {
+        const test = service().healthcheck?.test as string[];
+        expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+        expect(test[3]).toContain(entry.health.ready);
+        expect(test[3]).toContain('process.env.PORT');
+      });
+    }
+  });
+
+  if (kind === 'production')
+    it('hardens its infrastructure and keeps Redis data in a named volume', () => {
+      for (const [name, service] of Object.entries(config.services)) {
+        expect(service.restart, name).toBe('always');
+        expect(service.security_opt, name).toContain('no-new-privileges:true');
+        expect(service.healthcheck?.test, `${name}: healthcheck`).toBeDefined();
+        expect(service.user, `${name}: non-root user`).toMatch(/^(?!root$|0(:|$)).+/);
+      }
+      if (config.services.redis) {
+        expect(config.services.redis.volumes?.some((v) => typeof v === 'string' && v.startsWith('redis-data:'))).toBe(
+          true,
+        );
+      }
+    });
+});
+
+describe('monitoring compose file', () => {
+  let config: NormalizedCompose;
+  beforeAll(async () => {
+    config = await composeConfig(['vessels/docker-compose.monitoring.yml']);
+  });
+
+  it('runs Prometheus with retention and lifecycle flags and Grafana on 3001 with its password from the environment', () => {
+    const prometheus = config.services.prometheus;
+    const command = [prometheus?.command ?? []].flat().join(' ');
+    expect(command).toMatch(/--storage\.tsdb\.retention\.time=\S+/);
+    expect(command).toMatch(/--storage\.tsdb\.retention\.size=\S+/);
+    expect(command).toContain('--web.enable-lifecycle');
+    const grafana = config.services.grafana;
+    expect(grafana?.ports?.map((p) => [Number(p.published), p.target])).toEqual([[3001, 3000]]);
+    const raw = parse(readFileSync(join(REPO_ROOT, 'vessels/docker-compose.monitoring.yml'), 'utf8'), { merge: true });
+    expect(raw.services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?/);
+  });
+
+  it('keeps every monitoring component’s data in a named volume', () => {
+    for (const [name, target] of [
+      ['prometheus', '/prometheus'],
+      ['alertmanager', '/alertmanager'],
+      ['grafana', '/var/lib/grafana'],
+    ] as const) {
+      const volumes = (config.services[name]?.volumes ?? []).filter((v) => typeof v === 'string') as string[];
+      expect(volumes, name).toContainEqual(expect.stringMatching(new RegExp(`^${name}-data:${target}(:rw)?$`)));
+    }
+  });
+});
+
+describe('documented combinations (vessels/README.md)', () => {
+  const combinations = documentedCombinations();
+
+  it('documents each built app stack alone and with monitoring', () => {
+    const keys = combinations.map((files) => files.join(' '));
+    for (const { file, kind } of built.filter((f) => f.kind !== 'monitoring')) {
+      expect(keys, kind).toContain(file);
+      expect(keys, `${kind} + monitoring`).toContain(`${file} vessels/docker-compose.monitoring.yml`);
+    }
+  });
+
+  describe.each(combinations.map((files) => [files.join(' + '), files] as const))('%s', (_label, files) => {
+    let config: NormalizedCompose;
+    beforeAll(async () => {
+      config = await composeConfig(files);
+    });
+
+    it('merges into a valid configuration', () => {
+      expect(Object.keys(config.services).length).toBeGreaterThan(0);
+    });
+
+    if (files.includes('vessels/docker-compose.monitoring.yml'))
+      it('lets Prometheus reach every scrape target and Alertmanager over a shared network', () => {
+        const prometheusYml = parse(readFileSync(join(REPO_ROOT, 'infrastructure/monitoring/prometheus.yml'), 'utf8'));
+        const prometheusNetworks = new Set(Object.keys(config.services.prometheus?.networks ?? {}));
+        const targets: string[] = [
+          ...prometheusYml.scrape_configs.flatMap((job: { static_configs: { targets: string[] }[] }) =>
+            job.static_configs.flatMap((c) => c.targets),
+          ),
+          ...prometheusYml.alerting.alertmanagers.flatMap((a: { static_configs: { targets: string[] }[] }) =>
+            a.static_configs.flatMap((c) => c.targets),
+          ),
+        ];
+        for (const target of targets) {
+          const host = target.split(':')[0] as string;
+          if (host === 'localhost') continue;
+          // A service the app stack does not run (yet) cannot be reached: only catalog services may be missing.
+          const service = config.services[host];
+          if (!service) {
+            expect(getService(host), `${target}: no such service in ${files.join(' + ')}`).toBeDefined();
+            throw new Error(`${target} is scraped but ${files.join(' + ')} does not run it`);
+          }
+          const shared = Object.keys(service.networks ?? {}).filter((n) => prometheusNetworks.has(n));
+          expect(shared, `${target} shares a network with prometheus`).not.toEqual([]);
+        }
+      });
+  });
+});

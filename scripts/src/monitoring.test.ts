@@ -1,0 +1,241 @@
+// infrastructure/monitoring/ against Prometheus' and Alertmanager's own checkers
+// (Debian prometheus 2.42, prometheus-alertmanager 0.25) and against the catalog.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getService } from '@azora/catalog';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { composeServiceNames } from './compose.ts';
+import { buildDashboards, DATASOURCE } from './grafana.ts';
+import {
+  alertRules,
+  MONITORING_DIR,
+  promqlMetricNames,
+  readDashboards,
+  readPrometheusConfig,
+  readRuleFiles,
+  runTool,
+} from './monitoring.ts';
+
+const read = (path: string) => parse(readFileSync(join(MONITORING_DIR, path), 'utf8'));
+
+describe('Prometheus and Alertmanager accept the configuration', () => {
+  it('promtool check config prometheus.yml (with its rule files)', async () => {
+    const run = await runTool('promtool', ['check', 'config', 'prometheus.yml']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/SUCCESS: [1-9]\d* rule files? found/);
+  });
+
+  it('promtool check rules', async () => {
+    const files = [...readRuleFiles().keys()].map((file) => `rules/${file}`);
+    const run = await runTool('promtool', ['check', 'rules', ...files]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+  });
+
+  it('promtool test rules: every alert behaves as its unit tests say', async () => {
+    const run = await runTool('promtool', ['test', 'rules', 'tests/azora-alerts.test.yml']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+  });
+
+  it('amtool check-config alertmanager.yml', async () => {
+    const run = await runTool('amtool', ['check-config', 'alertmanager.yml']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+  });
+});
+
+describe('prometheus.yml', () => {
+  const config = readPrometheusConfig();
+  const jobs = new Map(config.scrape_configs.map((job) => [job.job_name, job]));
+
+  it('has a job for every catalog service in the compose files, node-exporter, Prometheus and Alertmanager — and no other', () => {
+    expect([...jobs.keys()].sort()).toEqual(
+      [...composeServiceNames(), 'prometheus', 'alertmanager', 'node-exporter'].sort(),
+    );
+  });
+
+  it.each(composeServiceNames().map((name) => [name]))('scrapes %s where the catalog says it listens', (name) => {
+    const entry = getService(name);
+    const job = jobs.get(name);
+    expect(job?.metrics_path ?? '/metrics').toBe(entry.metricsPath);
+    expect(job?.honor_labels, 'keeps the service label the kit sets').toBe(true);
+    expect(job?.static_configs).toEqual([
+      { targets: [`${name}:${entry.port}`], labels: { service: name, tier: 'app' } },
+    ]);
+  });
+
+  it('scrapes node-exporter, Alertmanager and itself on their standard ports', () => {
+    expect(jobs.get('node-exporter')?.static_configs[0]?.targets).toEqual(['node-exporter:9100']);
+    expect(jobs.get('alertmanager')?.static_configs[0]?.targets).toEqual(['alertmanager:9093']);
+    expect(jobs.get('prometheus')?.static_configs[0]?.targets).toEqual(['localhost:9090']);
+  });
+
+  it('loads the rules and sends alerts to Alertmanager', () => {
+    expect(config.rule_files).toEqual(['rules/*.yml']);
+    expect(config.alerting.alertmanagers[0]?.static_configs[0]?.targets).toEqual(['alertmanager:9093']);
+  });
+});
+
+describe('alert rules', () => {
+  const rules = alertRules();
+  const unitTests = read('tests/azora-alerts.test.yml') as {
+    tests: {
+      alert_rule_test: { alertname: string; exp_alerts: { exp_labels: Record<string, string> }[] }[];
+    }[];
+  };
+  const cases = unitTests.tests.flatMap((test) => test.alert_rule_test);
+
+  it('covers what the issue asks for', () => {
+    const names = rules.map((rule) => rule.alert);
+    for (const name of ['ServiceDown', 'ServiceNotReady', 'HighErrorRatio', 'HighLatencyP95'])
+      expect(names).toContain(name);
+    for (const name of ['HostHighCpu', 'HostLowMemory', 'HostDiskAlmostFull']) expect(names).toContain(name);
+    expect(rules.find((r) => r.alert === 'HighLatencyP95')?.expr).toContain('http_request_duration_seconds_bucket');
+    expect(rules.find((r) => r.alert === 'ServiceNotReady')?.expr).toContain('platform_service_ready');
+    // One domain alert for each AI service that has a metric worth alerting on.
+    for (const service of ['ai-personalization', 'ai-chatbot', 'ai-vision']) {
+      const prefix = getService(service).apiPrefix;
+      expect(
+        rules.some((rule) => promqlMetricNames(rule.expr).some((m) => m.startsWith(`${prefix}_`))),
+        service,
+      ).toBe(true);
+    }
+  });
+
+  it.each(rules.map((rule) => [rule.alert, rule]))('%s has a summary, a description and a severity', (_name, rule) => {
+    expect(rule.annotations?.summary).toBeTruthy();
+    expect(rule.annotations?.description).toBeTruthy();
+    expect(['critical', 'warning']).toContain(rule.labels?.severity);
+    expect(rule.for, 'a for: duration, so a single bad scrape does not page').toMatch(/^\d+[smh]$/);
+  });
+
+  it.each(rules.map((rule) => [rule.alert]))('%s has unit tests where it fires and where it stays quiet', (name) => {
+    const own = cases.filter((c) => c.alertname === name);
+    expect(
+      own.some((c) => c.exp_alerts.length > 0),
+      'a case where it fires',
+    ).toBe(true);
+    expect(
+      own.some((c) => c.exp_alerts.length === 0),
+      'a case where it does not',
+    ).toBe(true);
+  });
+
+  it('gives every alert a service label, which the inhibition rule matches on', () => {
+    for (const c of cases) for (const alert of c.exp_alerts) expect(alert.exp_labels.service, c.alertname).toBeTruthy();
+  });
+});
+
+describe('alertmanager.yml', () => {
+  const config = read('alertmanager.yml');
+  const text = readFileSync(join(MONITORING_DIR, 'alertmanager.yml'), 'utf8');
+
+  it('groups by alert and service, with a default receiver and a route for critical alerts', () => {
+    expect(config.route.group_by).toEqual(['alertname', 'service']);
+    const receivers = config.receivers.map((r: { name: string }) => r.name);
+    expect(receivers).toContain(config.route.receiver);
+    const critical = config.route.routes.find((r: { matchers: string[] }) =>
+      r.matchers.includes('severity="critical"'),
+    );
+    expect(receivers).toContain(critical?.receiver);
+  });
+
+  it('lets a critical alert silence the warnings of the same service', () => {
+    expect(config.inhibit_rules).toContainEqual({
+      source_matchers: ['severity="critical"'],
+      target_matchers: ['severity="warning"'],
+      equal: ['service'],
+    });
+  });
+
+  it('delivers to tracing-recovery’s webhook at its catalog port and API prefix', () => {
+    const recovery = getService('tracing-recovery');
+    const urls: string[] = config.receivers.flatMap((r: { webhook_configs?: { url: string }[] }) =>
+      (r.webhook_configs ?? []).map((w) => w.url),
+    );
+    expect(urls.length).toBeGreaterThan(0);
+    for (const url of urls)
+      expect(url).toMatch(new RegExp(`^http://${recovery.name}:${recovery.port}/api/${recovery.apiPrefix}/`));
+  });
+
+  it('holds no secrets and no placeholders that break at run time', () => {
+    expect(text).not.toMatch(/YOUR_|CHANGE_?ME|example\.(com|org)|hooks\.slack\.com|xxx/i);
+    expect(text).not.toMatch(/^\s*(api_url|auth_password|password|api_key|routing_key|service_key):/m);
+  });
+});
+
+describe('Grafana provisioning', () => {
+  const dashboards = readDashboards();
+
+  it('provisions the Prometheus data source the dashboards use, at the compose service URL', () => {
+    const datasources = read('grafana/provisioning/datasources/prometheus.yml').datasources;
+    expect(datasources).toContainEqual(
+      expect.objectContaining({ uid: DATASOURCE.uid, type: 'prometheus', url: 'http://prometheus:9090' }),
+    );
+    const providers = read('grafana/provisioning/dashboards/azora.yml').providers;
+    expect(providers[0].options.path).toBe('/etc/grafana/dashboards');
+    const compose = readFileSync(join(MONITORING_DIR, '../../vessels/docker-compose.monitoring.yml'), 'utf8');
+    expect(compose).toContain('../infrastructure/monitoring/grafana/dashboards:/etc/grafana/dashboards:ro');
+  });
+
+  it('has the dashboards scripts/src/grafana.ts generates, up to date (pnpm --filter @azora/scripts dashboards)', () => {
+    const generated = buildDashboards();
+    expect([...dashboards.keys()].sort()).toEqual([...generated.keys()].sort());
+    for (const [file, dashboard] of generated)
+      expect(dashboards.get(file), file).toEqual(JSON.parse(JSON.stringify(dashboard)));
+  });
+
+  it('has an overview and one dashboard per AI service in the compose files', () => {
+    const ai = composeServiceNames().filter((name) => getService(name).group === 'ai');
+    expect([...dashboards.keys()].sort()).toEqual(
+      ['platform-overview.json', ...ai.map((name) => `${name}.json`)].sort(),
+    );
+  });
+
+  it.each([...dashboards].map(([file, d]) => [file, d]))('%s is a valid provisioned dashboard', (_file, dashboard) => {
+    const d = dashboard as {
+      uid: string;
+      title: string;
+      panels: {
+        id: number;
+        datasource: unknown;
+        targets: { expr: string; refId: string; datasource: unknown }[];
+        gridPos: { w: number; x: number };
+      }[];
+    };
+    expect(d.uid).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
+    expect(d.title).toBeTruthy();
+    expect(new Set(d.panels.map((p) => p.id)).size).toBe(d.panels.length);
+    for (const panel of d.panels) {
+      expect(panel.datasource).toEqual(DATASOURCE);
+      expect(panel.gridPos.x + panel.gridPos.w).toBeLessThanOrEqual(24);
+      expect(panel.targets.length).toBeGreaterThan(0);
+      for (const target of panel.targets) {
+        expect(target.datasource).toEqual(DATASOURCE);
+        expect(promqlMetricNames(target.expr).length, target.expr).toBeGreaterThan(0);
+      }
+    }
+    const uids = [...dashboards.values()].map((x) => (x as { uid: string }).uid);
+    expect(new Set(uids).size).toBe(uids.length);
+  });
+});
+
+describe('promqlMetricNames', () => {
+  it('finds metric names and leaves out functions, labels, strings, groupings and durations', () => {
+    expect(
+      promqlMetricNames(
+        'histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket{route!="/metrics"}[5m]))) > 1',
+      ),
+    ).toEqual(['http_request_duration_seconds_bucket']);
+    expect(promqlMetricNames('label_replace(platform_service_ready, "service", "$1", "target", "(.+)") == 0')).toEqual([
+      'platform_service_ready',
+    ]);
+    expect(promqlMetricNames('absent(platform_service_ready) and on() up{service="main-app"} == 1')).toEqual([
+      'platform_service_ready',
+      'up',
+    ]);
+    expect(promqlMetricNames('sum(rate(a_total[$__rate_interval])) / sum without (x) (b) offset 5m')).toEqual([
+      'a_total',
+      'b',
+    ]);
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * infrastructure/monitoring/ as the repo checks read it: Prometheus scrape jobs and alert
+ * rules, the metric names a PromQL expression uses, who exports which metric, and the
+ * committed Grafana dashboards.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findServiceByApiPrefix } from '@azora/catalog';
+import { parse } from 'yaml';
+import { DASHBOARD_DIR } from './grafana.ts';
+import { REPO_ROOT } from './repo.ts';
+
+export const MONITORING_DIR = join(REPO_ROOT, 'infrastructure/monitoring');
+
+export interface StaticConfig {
+  targets: string[];
+  labels?: Record<string, string>;
+}
+
+export interface ScrapeJob {
+  job_name: string;
+  metrics_path?: string;
+  honor_labels?: boolean;
+  static_configs: StaticConfig[];
+}
+
+export interface PrometheusConfig {
+  global?: Record<string, unknown>;
+  rule_files: string[];
+  alerting: { alertmanagers: { static_configs: StaticConfig[] }[] };
+  scrape_configs: ScrapeJob[];
+}
+
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface RuleFile {
+  groups: { name: string; rules: AlertRule[] }[];
+}
+
+export function readPrometheusConfig(): PrometheusConfig {
+  return parse(readFileSync(join(MONITORING_DIR, 'prometheus.yml'), 'utf8'));
+}
+
+/** The alert rule files, by file name (rules/*.yml). */
+export function readRuleFiles(): Map<string, RuleFile> {
+  const dir = join(MONITORING_DIR, 'rules');
+  return new Map(
+    readdirSync(dir)
+      .filter((file) => file.endsWith('.yml'))
+      .map((file) => [file, parse(readFileSync(join(dir, file), 'utf8')) as RuleFile]),
+  );
+}
+
+export function alertRules(): AlertRule[] {
+  return [...readRuleFiles().values()].flatMap((file) => file.groups.flatMap((group) => group.rules));
+}
+
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'inf',
+  'nan',
+]);
+
+/** Metric names a PromQL expression selects (functions, keywords, labels and strings left out). */
+export function promqlMetricNames(expr: string): string[] {
+  const bare = expr
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, ' ')
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
+    .replace(/\boffset\s+\S+/g, ' ')
+    .replace(/\$\w+/g, ' ');
+  const names = new Set<string>();
+  for (const match of bare.matchAll(/(?<![\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g)) {
+    const [, name, call] = match as unknown as [string, string, string | undefined];
+    if (call || KEYWORDS.has(name.toLowerCase())) continue;
+    names.add(name);
+  }
+  return [...names];
+}
+
+/** Every name a /metrics text makes available: sample names, plus each family's `_bucket`/`_sum`/`_count`. */
+export function exposedNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of text.split('\n')) {
+    const type = /^# TYPE (\S+) (\w+)/.exec(line);
+    if (type) {
+      const [, name, kind] = type as unknown as [string, string, string];
+      names.add(name);
+      if (kind === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
+      if (kind === 'summary') for (const suffix of ['_sum', '_count']) names.add(name + suffix);
+    } else if (line && !line.startsWith('#')) {
+      names.add(line.split(/[{\s]/)[0] as string);
+    }
+  }
+  return names;
+}
+
+/**
+ * Who exports a metric: Prometheus itself (`up`), node-exporter (`node_*`), the service
+ * whose API prefix starts the name (`chatbot_*` → ai-chatbot, `platform_*` → main-app),
+ * or every service (the kit's `http_*`, `process_*`, `nodejs_*`).
+ */
+export function exporterOf(metric: string): string {
+  if (metric === 'up' || metric === 'ALERTS' || metric.startsWith('scrape_')) return 'prometheus';
+  if (metric.startsWith('node_')) return 'node-exporter';
+  const owner = findServiceByApiPrefix(metric.split('_')[0] as string);
+  return owner ? owner.name : '*';
+}
+
+export interface DashboardQuery {
+  file: string;
+  panel: string;
+  expr: string;
+}
+
+/** The committed dashboards, by file name. */
+export function readDashboards(): Map<string, Record<string, unknown>> {
+  const dir = join(REPO_ROOT, DASHBOARD_DIR);
+  return new Map(
+    readdirSync(dir)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => [file, JSON.parse(readFileSync(join(dir, file), 'utf8'))]),
+  );
+}
+
+export function dashboardQueries(): DashboardQuery[] {
+  return [...readDashboards()].flatMap(([file, dashboard]) =>
+    ((dashboard.panels ?? []) as { title: string; targets?: { expr: string }[] }[]).flatMap((panel) =>
+      (panel.targets ?? []).map((target) => ({ file, panel: panel.title, expr: target.expr })),
+    ),
+  );
+}
+
+/** A Grafana expression as plain PromQL (its interval variables replaced). */
+export function withoutGrafanaVariables(expr: string): string {
+  return expr.replace(/\$__rate_interval|\$__interval|\$__range/g, '1m');
+}
+
+export interface ToolRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a monitoring CLI (promtool, amtool) in infrastructure/monitoring/. */
+export function runTool(command: string, args: string[]): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd: MONITORING_DIR, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
+      resolve({ code, stdout, stderr: stderr || (error && code === 127 ? error.message : '') });
+    });
+  });
+}

@@ -1,0 +1,149 @@
+// pnpm bench: ai-vision throughput, latency and memory at 640 px, as ratios against
+// baselines measured in the same run:
+//  1. images/s and p95 latency through POST /api/vision/analyze (service in its own
+//     process, 2 clients = the default VISION_CONCURRENCY) vs the same analysis in-process
+//     (decode + features + detection, no HTTP, no queue) — the cost of the service around it;
+//  2. decode-only (decode + palette + hashes) in-process — the share inference takes;
+//  3. resident memory after 100 HTTP requests vs after the first 50 — flat under load once
+//     the allocator and the wasm heap have grown to their working size (and vs the warm-up).
+// BENCH_IMAGES sets the number of HTTP requests (default 100).
+import { fileURLToPath } from 'node:url';
+import { printTable, startNodeServer } from '@azora/bench';
+import sharp from 'sharp';
+import { Detector } from '../src/detector.ts';
+import { humanSamplePhoto } from '../src/fixtures/images.ts';
+import { decodeImage, describeImage } from '../src/image.ts';
+
+const REQUESTS = Number(process.env.BENCH_IMAGES ?? 100);
+const CLIENTS = 2;
+const WARMUP = 4;
+const IN_PROCESS_IMAGES = 30;
+const THROUGHPUT_TARGET = 0.7;
+const MEMORY_GROWTH_LIMIT = 1.1;
+const LIMITS = { maxPixels: 50_000_000 };
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const image = await sharp(await humanSamplePhoto())
+  .resize(640)
+  .jpeg({ quality: 85 })
+  .toBuffer();
+
+interface Run {
+  imagesPerSecond: number;
+  p95Ms: number;
+  seconds: number;
+  latencies: number[];
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+/** Runs `count` tasks with `clients` at a time and reports throughput and p95 latency. */
+async function measure(count: number, clients: number, task: () => Promise<void>): Promise<Run> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < count) {
+        next++;
+        const t = performance.now();
+        await task();
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { imagesPerSecond: count / seconds, p95Ms: percentile(latencies, 95), seconds, latencies };
+}
+
+async function residentBytes(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const match = /^process_resident_memory_bytes\{[^}]*\} (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(text);
+  if (!match) throw new Error('no process_resident_memory_bytes in /metrics');
+  return Number(match[1]);
+}
+
+const server = await startNodeServer({ entry: here('../src/main.ts'), readyPath: '/health/ready' });
+const detector = new Detector();
+try {
+  const analyze = async () => {
+    const started = performance.now();
+    const res = await fetch(`${server.url}/api/vision/analyze`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg' },
+      body: image,
+    }).catch((error: Error) => {
+      const cause = (error.cause as Error | undefined)?.message ?? '';
+      throw new Error(`request failed after ${Math.round(performance.now() - started)} ms: ${error.message} ${cause}`);
+    });
+    if (res.status !== 200) throw new Error(`analyze answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  console.log(`ai-vision benchmark: 640×574 JPEG (${image.length} bytes), ${REQUESTS} HTTP requests\n`);
+  await measure(WARMUP, 1, analyze);
+  const rssWarm = await residentBytes(server.url);
+  const firstHalf = await measure(Math.floor(REQUESTS / 2), CLIENTS, analyze);
+  const rssHalf = await residentBytes(server.url);
+  const secondHalf = await measure(REQUESTS - Math.floor(REQUESTS / 2), CLIENTS, analyze);
+  const rssAfter = await residentBytes(server.url);
+  const http = {
+    imagesPerSecond: REQUESTS / (firstHalf.seconds + secondHalf.seconds),
+    p95Ms: percentile([...firstHalf.latencies, ...secondHalf.latencies], 95),
+  };
+
+  await detector.load();
+  const analyseInProcess = async () => {
+    const decoded = await decodeImage(image, LIMITS);
+    await describeImage(decoded);
+    await detector.detect({
+      rgb: decoded.rgb,
+      width: decoded.rgbWidth,
+      height: decoded.rgbHeight,
+      originalWidth: decoded.width,
+      originalHeight: decoded.height,
+    });
+  };
+  await measure(WARMUP, 1, analyseInProcess);
+  const inProcess = await measure(IN_PROCESS_IMAGES, 1, analyseInProcess);
+  const decodeOnly = await measure(IN_PROCESS_IMAGES * 5, 1, async () => {
+    await describeImage(await decodeImage(image, LIMITS));
+  });
+
+  const mb = (bytes: number) => bytes / 1024 / 1024;
+  printTable([
+    ['measure', 'baseline', 'ai-vision', 'ratio'],
+    [
+      'images/s (in-process analysis → HTTP /analyze)',
+      inProcess.imagesPerSecond,
+      http.imagesPerSecond,
+      http.imagesPerSecond / inProcess.imagesPerSecond,
+    ],
+    ['p95 latency ms (in-process analysis → HTTP /analyze)', inProcess.p95Ms, http.p95Ms, http.p95Ms / inProcess.p95Ms],
+    [
+      'images/s (decode + features only → full analysis in-process)',
+      decodeOnly.imagesPerSecond,
+      inProcess.imagesPerSecond,
+      inProcess.imagesPerSecond / decodeOnly.imagesPerSecond,
+    ],
+    [`resident MB (after warm-up → after ${REQUESTS} requests)`, mb(rssWarm), mb(rssAfter), rssAfter / rssWarm],
+    [
+      `resident MB (after ${Math.floor(REQUESTS / 2)} → after ${REQUESTS} requests)`,
+      mb(rssHalf),
+      mb(rssAfter),
+      rssAfter / rssHalf,
+    ],
+  ]);
+  const throughputOk = http.imagesPerSecond / inProcess.imagesPerSecond >= THROUGHPUT_TARGET;
+  const memoryOk = rssAfter / rssHalf <= MEMORY_GROWTH_LIMIT;
+  console.log(
+    `\ntargets: HTTP/in-process images/s ≥ ${THROUGHPUT_TARGET} → ${throughputOk ? 'met' : 'MISSED'}; ` +
+      `memory growth over the second half ≤ ${MEMORY_GROWTH_LIMIT}× → ${memoryOk ? 'met' : 'MISSED'}`,
+  );
+  process.exitCode = throughputOk && memoryOk ? 0 : 1;
+} finally {
+  detector.close();
+  await server.stop();
+}
