@@ -384,4 +384,18 @@ describe('metrics', () => {
     expect(text).toContain('vision_queue_depth{service="ai-vision"} 0');
     expect(text).toMatch(/http_requests_total\{[^}]*route="\/api\/vision\/analyze",status="415"[^}]*\} 1\n/);
   });
+
+  it('exports the live tensor count, which inference does not grow', async () => {
+    const fresh = service().app;
+    const tensors = async () =>
+      Number(/^vision_tensors\{[^}]*\} (\d+)$/m.exec((await request(fresh).get('/metrics')).text)?.[1]);
+    const analyze = () =>
+      request(fresh).post('/api/vision/analyze').set('content-type', 'image/png').send(shapes).expect(200);
+    await analyze();
+    const before = await tensors();
+    expect(before, 'the loaded model weights').toBeGreaterThan(0);
+    await analyze();
+    await analyze();
+    expect(await tensors()).toBe(before);
+  });
 });

@@ -81,6 +81,13 @@ export function createVisionService(options: VisionServiceOptions): Service {
       });
       const queueDepth = metrics.gauge({ name: 'vision_queue_depth', help: 'Images waiting for a worker' });
       queueDepth.set(0);
+      metrics.gauge({
+        name: 'vision_tensors',
+        help: 'Tensors alive in the inference runtime (model weights; growth means a leak)',
+        collect() {
+          this.set(detector.liveTensors());
+        },
+      });
       const queue = new WorkQueue({
         concurrency: options.concurrency ?? 2,
         limit: options.queueLimit ?? 16,

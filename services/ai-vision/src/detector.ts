@@ -100,6 +100,11 @@ export class Detector {
     return { backend: this.#human.tf.getBackend(), models: this.#human.models.loaded(), loadMs: this.#loadMs ?? 0 };
   }
 
+  /** Tensors alive in tfjs: constant between requests unless inference leaks them. */
+  liveTensors(): number {
+    return this.#human?.tf.memory().numTensors ?? 0;
+  }
+
   /** Loads the models once; later calls return the same promise. */
   load(): Promise<void> {
     this.#loading ??= this.#load();
