@@ -1,5 +1,6 @@
 import { defaultUrl, getService, SERVICES, urlVariable } from '@azora/catalog';
 import { createLogger, createService, type Logger, type Service } from '@azora/service-kit';
+import { corsHandler } from './cors.ts';
 import { type GatewayRoute, gatewayHandler } from './gateway.ts';
 import { type ConsoleConfig, consoleRoutes, hasBuild, type WebOptions } from './spa.ts';
 import { StatusPoller, type Upstream } from './status.ts';
@@ -25,6 +26,8 @@ export interface MainAppOptions {
   probeTimeoutMs?: number;
   /** What the console's pages call; '' (default) is the page's own origin. */
   apiBase?: string;
+  /** Origins (e.g. `https://console.example.com`) whose pages may call the API cross-origin. */
+  corsOrigins?: readonly string[];
   /** Where the console comes from; without it only the API is served. */
   web?: WebOptions;
   bodyLimit?: string;
@@ -94,6 +97,7 @@ export function createMainApp(options: MainAppOptions = {}): MainApp {
       },
     ],
     rawRoutes: (app, { metrics }) => {
+      if (options.corsOrigins?.length) app.use('/api', corsHandler(options.corsOrigins));
       metrics.gauge({
         name: 'platform_service_ready',
         help: 'Whether a service answered its last readiness probe with 200 (1) or not (0), by target service',

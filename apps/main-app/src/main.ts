@@ -35,6 +35,20 @@ const config = loadConfigOrExit(SERVICE_NAME, {
   STATUS_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** Where browsers call the API; unset means the console's own origin. */
   API_BASE: z.url().optional(),
+  /** Comma-separated origins whose pages may call the API cross-origin (with API_BASE elsewhere). */
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
+      'must list origins like https://console.example.com, separated by commas',
+    )
+    .default([]),
   /** The `vite build` output to serve (default dist/public). */
   CONSOLE_DIR: z.string().min(1).optional(),
 });
@@ -75,6 +89,7 @@ const service = createMainApp({
   pollIntervalMs: config.STATUS_POLL_INTERVAL_MS,
   probeTimeoutMs: config.STATUS_PROBE_TIMEOUT_MS,
   apiBase: config.API_BASE,
+  corsOrigins: config.CORS_ORIGINS,
   web,
   bodyLimit: config.BODY_LIMIT,
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
