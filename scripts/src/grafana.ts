@@ -135,6 +135,10 @@ const DOMAIN_PANELS: Record<string, readonly PanelSpec[]> = {
       title: 'Queue depth',
       queries: [['max(vision_queue_depth)', 'images waiting']],
     },
+    {
+      title: 'Live tensors (growth means a leak)',
+      queries: [['max(vision_tensors)', 'tensors']],
+    },
   ],
 };
 

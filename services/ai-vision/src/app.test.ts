@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVisionService } from './app.ts';
-import { Detector } from './detector.ts';
+import { DetectorPool } from './detector-pool.ts';
 import {
   humanSamplePhoto,
   pngDeclaring,
@@ -17,7 +17,8 @@ import {
 } from './fixtures/images.ts';
 
 const logger = createLogger('ai-vision', 'silent');
-const detector = new Detector();
+// Two inference workers, as the service runs by default (VISION_CONCURRENCY=2).
+const detector = new DetectorPool({ size: 2 });
 const service = (options: Partial<Parameters<typeof createVisionService>[0]> = {}) =>
   createVisionService({ logger, detector, ...options });
 const { app } = service();
@@ -52,7 +53,7 @@ const insideImage = (box: Box, width: number, height: number) =>
 
 describe('before the models are loaded', () => {
   it('is not ready and answers /analyze with 503 and Retry-After', async () => {
-    const loading = createVisionService({ logger, detector: new Detector() }).app;
+    const loading = createVisionService({ logger, detector: new DetectorPool() }).app;
     const ready = await request(loading).get('/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.checks.models).toMatchObject({ status: 'fail', error: 'models are loading' });
@@ -306,6 +307,104 @@ describe('POST /api/vision/analyze', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('inference in worker threads', () => {
+  it('keeps answering /health while images are inferred', async () => {
+    const server = await startApp(service({ concurrency: 2, queueLimit: 8 }).app);
+    try {
+      const large = await sharp(photo).resize(2000).jpeg({ quality: 90 }).toBuffer();
+      let analysedAt = Number.POSITIVE_INFINITY;
+      const analyses = Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const res = await fetch(`${server.url}/api/vision/analyze`, {
+            method: 'POST',
+            headers: { 'content-type': 'image/jpeg' },
+            body: large,
+          });
+          expect(res.status).toBe(200);
+          return ((await res.json()) as { timings: { inferenceMs: number } }).timings.inferenceMs;
+        }),
+      ).finally(() => {
+        analysedAt = performance.now();
+      });
+      const health: { answeredAt: number; ms: number }[] = [];
+      let done = false;
+      void analyses.finally(() => {
+        done = true;
+      });
+      while (!done) {
+        const started = performance.now();
+        const res = await fetch(`${server.url}/health`);
+        expect(res.status).toBe(200);
+        await res.arrayBuffer();
+        health.push({ answeredAt: performance.now(), ms: performance.now() - started });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const inferenceMs = await analyses;
+      // Answers kept coming while the images were being analysed...
+      const duringAnalysis = health.filter((h) => h.answeredAt < analysedAt);
+      expect(duringAnalysis.length).toBeGreaterThanOrEqual(3);
+      // ...and none waited for an inference: each took well under the shortest one.
+      const slowest = Math.max(...duringAnalysis.map((h) => h.ms));
+      expect(slowest).toBeLessThan(Math.min(...inferenceMs) / 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 503 when a worker crashes mid-image, fails readiness, and restarts the worker', async () => {
+    const crashing = new DetectorPool({
+      workerUrl: new URL('./fixtures/crashing-detector-worker.ts', import.meta.url),
+    });
+    const { app: crashy } = service({ detector: crashing });
+    try {
+      const loading = crashing.load();
+      const early = await request(crashy).get('/health/ready');
+      expect(early.status).toBe(503);
+      expect(early.body.checks.models).toMatchObject({ status: 'fail', error: 'models are loading' });
+      await loading;
+      expect((await request(crashy).get('/health/ready')).status).toBe(200);
+      expect(crashing.liveTensors()).toBe(7);
+
+      const res = await request(crashy).post('/api/vision/analyze').set('content-type', 'image/png').send(shapes);
+      expectProblem(
+        res,
+        503,
+        'not_ready',
+        /detection worker crashed while analysing this image .*simulated abort.*retry/,
+      );
+      const ready = await request(crashy).get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.checks.models.error).toMatch(/1 of 1 detection workers crashed .*simulated abort/);
+      expect((await request(crashy).get('/health')).status).toBe(200);
+
+      // Restarted: ready again, and it takes images again.
+      await expect.poll(async () => (await request(crashy).get('/health/ready')).status, { timeout: 5000 }).toBe(200);
+      expect(crashing.liveTensors()).toBe(7);
+      const metrics = (await request(crashy).get('/metrics')).text;
+      expect(metrics).toContain('vision_analyses_total{result="failed",service="ai-vision"} 1');
+      expect(metrics).toContain('vision_rejected_total{reason="not_ready",service="ai-vision"} 1');
+    } finally {
+      await crashing.close();
+    }
+  });
+
+  it('fails images waiting or running when it is closed, and terminates its workers', async () => {
+    const pool = new DetectorPool();
+    await pool.load();
+    const rgb = new Uint8Array(64 * 64 * 3).fill(128);
+    const running = pool.detect({ rgb, width: 64, height: 64, originalWidth: 64, originalHeight: 64 });
+    expect(rgb.byteLength, 'the pixels were transferred, not copied').toBe(0);
+    const closing = pool.close();
+    await expect(running).rejects.toThrow(/shutting down/);
+    await closing;
+    expect(pool.ready).toBe(false);
+    expect(() => pool.status()).toThrow(/closed/);
+    await expect(
+      pool.detect({ rgb: new Uint8Array(3), width: 1, height: 1, originalWidth: 1, originalHeight: 1 }),
+    ).rejects.toThrow(/shutting down/);
   });
 });
 

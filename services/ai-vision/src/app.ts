@@ -1,6 +1,6 @@
 import { createService, HttpProblem, type Logger, parseQuery, type Service, z } from '@azora/service-kit';
 import type { Request } from 'express';
-import type { Detector } from './detector.ts';
+import { DetectorUnavailableError, type ObjectDetector } from './detector.ts';
 import { decodeImage, describeImage, phashOf } from './image.ts';
 import { hammingDistance } from './phash.ts';
 import { WorkQueue } from './queue.ts';
@@ -12,8 +12,11 @@ export const VERSION = '0.1.0';
 
 export interface VisionServiceOptions {
   logger?: Logger;
-  /** Loaded by main.ts at start-up (or by tests); /analyze answers 503 until it is ready. */
-  detector: Detector;
+  /**
+   * Loaded by main.ts at start-up (or by tests); /analyze answers 503 until it is ready. The
+   * service uses a DetectorPool (inference in worker threads).
+   */
+  detector: ObjectDetector;
   /** Largest accepted image in bytes (default 10 MiB). */
   maxImageBytes?: number;
   /** Largest accepted width × height (default 50 megapixels). */
@@ -160,7 +163,10 @@ export function createVisionService(options: VisionServiceOptions): Service {
           res.json(result);
         } catch (error) {
           analyses.inc({ result: error instanceof ImageRejection ? 'rejected' : 'failed' });
-          throw rejection(error);
+          // A crashed (restarting) detection worker: not the image's fault, so 503 and retry.
+          throw rejection(
+            error instanceof DetectorUnavailableError ? new ImageRejection('not_ready', error.message) : error,
+          );
         }
       });
 

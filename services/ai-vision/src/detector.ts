@@ -10,6 +10,10 @@
  *   load, requests under a reserved base URL are answered from the package's models folder;
  * - results are cached between similar frames unless cacheSensitivity is 0, which would be
  *   wrong for unrelated uploads.
+ *
+ * `Detector` runs in whichever thread creates it. The service runs it inside worker threads
+ * (detector-pool.ts, detector-worker.ts) so inference never blocks the event loop; the
+ * benchmark also uses it directly as its in-process baseline.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -63,10 +67,34 @@ export interface DetectorOptions {
 
 export type DetectorState = 'idle' | 'loading' | 'ready' | 'failed';
 
+/** What readiness reports about the loaded models. */
+export interface DetectorStatus {
+  backend: string;
+  models: string[];
+  loadMs: number;
+}
+
+/** What the service needs from a detector: the in-thread Detector or the worker-backed DetectorPool. */
+export interface ObjectDetector {
+  readonly ready: boolean;
+  /** Throws (with the reason) while detection is not usable. */
+  status(): DetectorStatus;
+  liveTensors(): number;
+  detect(input: DetectionInput): Promise<Detection>;
+}
+
+/**
+ * Detection could not run because the detector went away (a worker crashed, or the service is
+ * shutting down): not the image's fault, so the service answers 503 and the client may retry.
+ */
+export class DetectorUnavailableError extends Error {
+  override name = 'DetectorUnavailableError';
+}
+
 const MODEL_BASE_URL = 'http://human-models.invalid/';
 const require = createRequire(import.meta.url);
 
-export class Detector {
+export class Detector implements ObjectDetector {
   #state: DetectorState = 'idle';
   #error: Error | undefined;
   #loadMs: number | undefined;
@@ -94,7 +122,7 @@ export class Detector {
   }
 
   /** What readiness reports; throws while the models are not usable. */
-  status(): { backend: string; models: string[]; loadMs: number } {
+  status(): DetectorStatus {
     if (this.#state === 'failed') throw new Error(`models failed to load: ${this.#error?.message}`);
     if (this.#state !== 'ready' || !this.#human) throw new Error('models are loading');
     return { backend: this.#human.tf.getBackend(), models: this.#human.models.loaded(), loadMs: this.#loadMs ?? 0 };

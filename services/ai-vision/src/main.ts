@@ -1,6 +1,6 @@
 import { createLogger, loadConfigOrExit, runService, z } from '@azora/service-kit';
 import { createVisionService, SERVICE_NAME } from './app.ts';
-import { Detector } from './detector.ts';
+import { DetectorPool } from './detector-pool.ts';
 
 const config = loadConfigOrExit(SERVICE_NAME, {
   MAX_IMAGE_BYTES: z.coerce
@@ -16,7 +16,8 @@ const config = loadConfigOrExit(SERVICE_NAME, {
 });
 
 const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
-const detector = new Detector();
+// One inference worker per slot of the work queue: the event loop never runs a model.
+const detector = new DetectorPool({ size: config.VISION_CONCURRENCY, logger });
 const service = createVisionService({
   logger,
   detector,
@@ -28,7 +29,7 @@ const service = createVisionService({
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
 });
 
-// Listen at once (liveness answers); readiness turns 200 when the models are loaded.
+// Listen at once (liveness answers); readiness turns 200 when every worker has loaded the models.
 await runService(service, {
   port: config.PORT,
   host: config.HOST,
