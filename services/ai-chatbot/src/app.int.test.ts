@@ -21,6 +21,8 @@ beforeAll(async () => {
     redis: redis.client,
     assistant,
     sentimentUrl: sentiment.url,
+    // The production 800 ms suits a quiet machine; these tests check answers, not speed.
+    sentimentTimeoutMs: 5000,
     sessionTtlSeconds: 600,
     logger,
   }));
