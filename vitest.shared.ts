@@ -9,7 +9,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@azora/source', ...defaultServerConditions] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 20_000,
+    // `pnpm test` runs every package at once on 2 cores: slow-but-correct must not fail,
+    // while a hang is still caught within a minute.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // The JSON report feeds the one-line summary CI prints (scripts/src/test-summary.ts).
     reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],

@@ -352,7 +352,7 @@ describe('inference in worker threads', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 90_000); // four large images on a loaded CI machine take a while
 
   it('answers 503 when a worker crashes mid-image, fails readiness, and restarts the worker', async () => {
     const crashing = new DetectorPool({
