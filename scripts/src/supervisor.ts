@@ -186,7 +186,9 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
     const [command, ...args] = options.command;
     const proc = spawn(command, args, {
       cwd: spec.cwd,
-      env: spec.env,
+      // Services built on the kit shut down when this process is gone, even if it was
+      // killed before it could stop their process groups.
+      env: { ...spec.env, AZORA_SUPERVISOR_PID: String(process.pid) },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

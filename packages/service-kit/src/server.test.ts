@@ -76,4 +76,14 @@ describe('graceful shutdown', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(await stuck).toBeInstanceOf(Error);
   });
+
+  it('does not outlive its supervisor', async () => {
+    const supervisor = spawn('sleep', ['3']);
+    const { port, exited } = await startFixture({ AZORA_SUPERVISOR_PID: String(supervisor.pid) });
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    await once(supervisor, 'exit');
+    const [, signal] = await exited;
+    expect(signal).toBe('SIGKILL');
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
 });

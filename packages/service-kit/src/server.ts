@@ -24,6 +24,14 @@ export interface ServerOptions {
   exit?: (code: number) => void;
   /** Called as soon as shutdown starts, before draining. */
   onShutdownStart?: () => void;
+  /**
+   * The process that supervises this one (`pnpm dev`, a test; default:
+   * `AZORA_SUPERVISOR_PID`). A supervisor killed outright cannot stop the process groups
+   * it started; when it is gone, this process kills its own process group so nothing
+   * lives on as an orphan. Not gracefully: nobody reads its output any more, and a log
+   * write into a full pipe would block a drain forever.
+   */
+  supervisorPid?: number;
 }
 
 export interface RunningServer {
@@ -116,9 +124,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
+    const supervisorPid = options.supervisorPid ?? (Number(process.env.AZORA_SUPERVISOR_PID) || undefined);
+    const watchdog =
+      supervisorPid === undefined
+        ? undefined
+        : setInterval(() => {
+            if (!isAlive(supervisorPid)) killOwnProcessGroup();
+          }, 1000).unref();
     server.once('close', () => {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
+      clearInterval(watchdog);
     });
   }
 
@@ -130,6 +146,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     isShuttingDown: () => shuttingDown,
     shutdown,
   };
+}
+
+/** The group: the service and the `sh` / `pnpm run` processes its supervisor started it through. */
+function killOwnProcessGroup(): void {
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    // Not a group leader (started directly, not by a supervisor's detached spawn).
+  }
+  process.kill(process.pid, 'SIGKILL');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Starts a service built by createService, with readiness tied to its shutdown. */
