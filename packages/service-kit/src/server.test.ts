@@ -78,10 +78,10 @@ describe('graceful shutdown', () => {
   });
 
   it('does not outlive its supervisor', async () => {
-    const supervisor = spawn('sleep', ['3']);
+    const supervisor = spawn('sleep', ['60']);
     const { port, exited } = await startFixture({ AZORA_SUPERVISOR_PID: String(supervisor.pid) });
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
-    await once(supervisor, 'exit');
+    supervisor.kill('SIGKILL');
     const [, signal] = await exited;
     expect(signal).toBe('SIGKILL');
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
