@@ -117,7 +117,8 @@ describe('console end to end', () => {
       if (present.includes(name)) services.set(name, await startService(name, env));
     };
     await start('ai-sentiment');
-    await start('ai-vision');
+    // One detection worker: `pnpm test` runs every package at once on 2 cores.
+    await start('ai-vision', { VISION_CONCURRENCY: '1' });
     await start('ai-personalization', {
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: `${redis.prefix}personalization:`,
@@ -137,6 +138,8 @@ describe('console end to end', () => {
       env: urls,
       deployed,
       pollIntervalMs: 1000,
+      // An inference takes seconds on a loaded machine; the console must wait for it.
+      timeoutMs: 90_000,
       web: { kind: 'static', dir: buildDir },
     });
     server = await startApp(main.app);
@@ -227,14 +230,17 @@ describe('console end to end', () => {
       buffer: await readFile(photo),
     });
     const result = page.getByTestId('vision-result');
-    await result.waitFor({ timeout: 30_000 });
+    await result.waitFor({ timeout: 90_000 }).catch(async (error: Error) => {
+      await shoot(page, '04-vision-failed');
+      throw new Error(`${error.message}\npage: ${await page.locator('body').textContent()}`);
+    });
     expect(await result.textContent()).toMatch(/[0-9a-f]{16}/);
     expect(await page.locator('.palette li').count()).toBeGreaterThan(0);
     expect(await page.locator('.detection').count(), 'boxes drawn over the image').toBeGreaterThan(0);
     await shoot(page, '04-vision');
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 120_000);
 
   it('fetches recommendations and records a click', async () => {
     const { page, errors } = await openPage(browser);
