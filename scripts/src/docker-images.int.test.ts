@@ -53,10 +53,12 @@ describe.each(withDockerfile.map((s) => [s.entry.name, s] as const))('%s image b
       // Like Docker during the start period: retry until the check passes (a service that
       // loads models answers /health at once but is ready only later).
       const deadline = Date.now() + 30_000;
-      let check = spawnSync(process.execPath, checkArgs, { env, cwd: image.workdir, timeout: 10_000 });
+      const { workdir } = image;
+      const runCheck = () => spawnSync(process.execPath, checkArgs, { env, cwd: workdir, timeout: 10_000 });
+      let check = runCheck();
       while (check.status !== 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        check = spawnSync(process.execPath, checkArgs, { env, cwd: image.workdir, timeout: 10_000 });
+        check = runCheck();
       }
       expect(check.status, `HEALTHCHECK output: ${check.stderr}`).toBe(0);
     } finally {

@@ -1,13 +1,20 @@
 // End to end: the built console in headless Chromium, through the gateway, against the
 // real AI services started from their sources. Screenshots land in test-output/screenshots/.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { urlVariable } from '@azora/catalog';
-import { createTestRedis, freePort, type StartedApp, startApp, type TestRedis } from '@azora/testing';
+import {
+  createTestRedis,
+  freePort,
+  type NodeProcess,
+  type StartedApp,
+  startApp,
+  startNodeProcess,
+  type TestRedis,
+} from '@azora/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,47 +41,15 @@ const CHROMIUM_ARGS = [
 const present = AI_SERVICES.filter((name) => existsSync(join(REPO_ROOT, 'services', name, 'src/main.ts')));
 const missing = AI_SERVICES.filter((name) => !present.includes(name));
 
-interface Running {
-  url: string;
-  child: ChildProcess;
-  output: string[];
-}
-
-async function waitReady(name: string, running: Running, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (running.child.exitCode !== null) {
-      throw new Error(`${name} exited with ${running.child.exitCode}:\n${running.output.join('').slice(-2000)}`);
-    }
-    const ok = await fetch(`${running.url}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${name} was not ready within ${timeoutMs} ms:\n${running.output.join('').slice(-2000)}`);
-}
-
-async function startService(name: AiService, env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--conditions=@azora/source', 'src/main.ts'], {
+/** One AI service from its sources on a free port, once it is ready. */
+function startService(name: AiService, env: Record<string, string> = {}): Promise<NodeProcess> {
+  return startNodeProcess({
+    entry: 'src/main.ts',
     cwd: join(REPO_ROOT, 'services', name),
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
+    readyPath: '/health/ready',
+    readyTimeoutMs: 90_000,
   });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr?.on('data', (chunk) => output.push(String(chunk)));
-  return { url: `http://127.0.0.1:${port}`, child, output };
-}
-
-async function stop(running: Running | undefined): Promise<void> {
-  if (!running || running.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => running.child.once('exit', resolve));
-  running.child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-  if (running.child.exitCode === null) running.child.kill('SIGKILL');
 }
 
 /** Opens a page that records console errors and uncaught exceptions. */
@@ -93,7 +68,7 @@ async function shoot(page: Page, name: string) {
 }
 
 describe('console end to end', () => {
-  const services = new Map<AiService, Running>();
+  const services = new Map<AiService, NodeProcess>();
   let redis: TestRedis;
   let buildDir: string;
   let main: MainApp;
@@ -116,20 +91,22 @@ describe('console end to end', () => {
     const start = async (name: AiService, env: Record<string, string> = {}) => {
       if (present.includes(name)) services.set(name, await startService(name, env));
     };
+    // ai-sentiment first: ai-chatbot is given its URL. The others start together.
     await start('ai-sentiment');
-    // One detection worker: `pnpm test` runs every package at once on 2 cores.
-    await start('ai-vision', { VISION_CONCURRENCY: '1' });
-    await start('ai-personalization', {
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `${redis.prefix}personalization:`,
-      DEMO_SEED: 'true',
-    });
-    await start('ai-chatbot', {
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `${redis.prefix}chatbot:`,
-      AI_SENTIMENT_URL: services.get('ai-sentiment')?.url ?? `http://127.0.0.1:${await freePort()}`,
-    });
-    await Promise.all([...services].map(([name, running]) => waitReady(name, running, 90_000)));
+    await Promise.all([
+      // One detection worker: `pnpm test` runs every package at once on 2 cores.
+      start('ai-vision', { VISION_CONCURRENCY: '1' }),
+      start('ai-personalization', {
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: `${redis.prefix}personalization:`,
+        DEMO_SEED: 'true',
+      }),
+      start('ai-chatbot', {
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: `${redis.prefix}chatbot:`,
+        AI_SENTIMENT_URL: services.get('ai-sentiment')?.url ?? `http://127.0.0.1:${await freePort()}`,
+      }),
+    ]);
 
     const urls = Object.fromEntries([...services].map(([name, running]) => [urlVariable(name), running.url]));
     const deployed = new Set(['main-app', ...AI_SERVICES]);
@@ -161,7 +138,7 @@ describe('console end to end', () => {
     await server?.close();
     await degradedServer?.close();
     for (const app of [main, degradedMain]) for (const resource of app?.resources ?? []) await resource.close();
-    await Promise.all([...services.values()].map(stop));
+    await Promise.all([...services.values()].map((running) => running.stop()));
     await redis?.cleanup();
     if (buildDir) await rm(buildDir, { recursive: true, force: true });
   });

@@ -1,6 +1,6 @@
 import { startApp } from '@azora/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compare, load, parseWrkReport } from './index.ts';
+import { closedLoop, compare, fetchOk, load, parseWrkReport, percentile } from './index.ts';
 
 const REPORT = `Running 1s test @ http://127.0.0.1:3996/nope
   1 threads and 2 connections
@@ -25,6 +25,63 @@ describe('parseWrkReport', () => {
       non2xx: 2196,
     });
     expect(() => parseWrkReport('segfault')).toThrow(/unexpected wrk output/);
+  });
+});
+
+describe('percentile', () => {
+  it('takes the nearest rank, whatever the order of the values', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 100 … 1
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 95)).toBe(95);
+    expect(percentile(values, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 95)).toBeNaN();
+  });
+});
+
+describe('closedLoop', () => {
+  it('runs `count` tasks with at most `clients` at a time and times each', async () => {
+    let running = 0;
+    let most = 0;
+    const seen: number[] = [];
+    const result = await closedLoop({
+      clients: 3,
+      count: 10,
+      task: async (index) => {
+        seen.push(index);
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running--;
+      },
+    });
+    expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(most).toBe(3);
+    expect(result.latenciesMs).toHaveLength(10);
+    expect(Math.min(...result.latenciesMs)).toBeGreaterThanOrEqual(4);
+    expect(result.perSecond).toBeCloseTo(10 / result.seconds);
+  });
+
+  it('stops starting tasks after `durationMs`, and needs a count or a duration', async () => {
+    const result = await closedLoop({
+      clients: 2,
+      durationMs: 60,
+      task: () => new Promise((resolve) => setTimeout(resolve, 10)),
+    });
+    expect(result.latenciesMs.length).toBeGreaterThan(0);
+    expect(result.latenciesMs.length).toBeLessThan(20);
+    await expect(closedLoop({ clients: 1, task: async () => {} })).rejects.toThrow(/count or a duration/);
+  });
+
+  it('fails with the URL and status when fetchOk gets a non-2xx answer', async () => {
+    const app = await startApp((_req, res) => {
+      res.statusCode = 503;
+      res.end('busy');
+    });
+    try {
+      await expect(fetchOk(`${app.url}/x`)).rejects.toThrow(`${app.url}/x answered 503`);
+    } finally {
+      await app.close();
+    }
   });
 });
 

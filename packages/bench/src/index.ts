@@ -3,12 +3,12 @@
  * benchmark compares a target against a baseline measured in the same run, alternating
  * rounds so that drift in machine load hits both sides alike.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '@azora/testing';
+import { startNodeProcess } from '@azora/testing';
 
 export interface ServerProcess {
   url: string;
@@ -18,49 +18,21 @@ export interface ServerProcess {
 
 /**
  * Runs a Node entry point in its own process (so the load generator does not share its
- * event loop) with `PORT` set to a free port, and waits until `readyPath` answers 200.
+ * event loop) with `PORT` set to a free port, production mode and quiet logs, and waits
+ * until `readyPath` answers 200.
  */
-export async function startNodeServer(options: {
+export function startNodeServer(options: {
   entry: string;
   args?: string[];
   env?: Record<string, string>;
   readyPath?: string;
   cwd?: string;
 }): Promise<ServerProcess> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--conditions=@azora/source', ...(options.args ?? []), options.entry],
-    {
-      cwd: options.cwd,
-      env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...options.env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${options.entry} exited with ${child.exitCode} before it was ready`);
-    const ok = await fetch(`${url}${options.readyPath ?? '/health'}`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${options.entry} was not ready within 30 s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    port,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return startNodeProcess({
+    ...options,
+    env: { LOG_LEVEL: 'warn', NODE_ENV: 'production', ...options.env },
+    echoStderr: true,
+  });
 }
 
 export interface LoadOptions {
@@ -171,6 +143,59 @@ export async function compare(baseline: LoadOptions, target: LoadOptions, rounds
 
 export function meanThroughput(results: LoadResult[]): number {
   return mean(results.map((r) => r.requestsPerSecond));
+}
+
+export interface ClosedLoopResult {
+  /** How long each completed task took, in ms, in completion order. */
+  latenciesMs: number[];
+  seconds: number;
+  /** Completed tasks per second. */
+  perSecond: number;
+}
+
+/**
+ * A client-side load loop for what wrk cannot do (many URLs, bodies built in code,
+ * in-process work): `clients` loops each run `task` one call after another, until
+ * `count` calls have started or `durationMs` has passed, timing every call.
+ */
+export async function closedLoop(options: {
+  clients: number;
+  task: (index: number) => Promise<void>;
+  count?: number;
+  durationMs?: number;
+}): Promise<ClosedLoopResult> {
+  const { clients, task, count = Number.POSITIVE_INFINITY, durationMs = Number.POSITIVE_INFINITY } = options;
+  if (!Number.isFinite(count) && !Number.isFinite(durationMs))
+    throw new Error('closedLoop needs a count or a duration');
+  const latenciesMs: number[] = [];
+  const started = performance.now();
+  const deadline = started + durationMs;
+  let next = 0;
+  const client = async () => {
+    while (next < count && performance.now() < deadline) {
+      const index = next++;
+      const taskStarted = performance.now();
+      await task(index);
+      latenciesMs.push(performance.now() - taskStarted);
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, client));
+  const seconds = (performance.now() - started) / 1000;
+  return { latenciesMs, seconds, perSecond: latenciesMs.length / seconds };
+}
+
+/** A task for `closedLoop`: one request whose body is read, failing on a non-2xx answer. */
+export async function fetchOk(url: string, init?: RequestInit): Promise<void> {
+  const res = await fetch(url, init);
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+}
+
+/** The nearest-rank percentile (`p` from 0 to 100) of `values`, in any order. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
 /** Prints rows as an aligned table. */

@@ -5,7 +5,16 @@
 //  3. messages/s over HTTP vs Assistant.respond() in-process (the cost of everything around the model).
 // Sessions go to a key prefix of their own on the local Redis and are deleted afterwards.
 import { fileURLToPath } from 'node:url';
-import { compare, meanThroughput, printTable, roundSeconds, startNodeServer } from '@azora/bench';
+import {
+  closedLoop,
+  compare,
+  fetchOk,
+  meanThroughput,
+  percentile,
+  printTable,
+  roundSeconds,
+  startNodeServer,
+} from '@azora/bench';
 import { createTestRedis } from '@azora/testing';
 import { Assistant } from '../src/assistant.ts';
 
@@ -17,25 +26,6 @@ const QUESTIONS = [
 ];
 const seconds = roundSeconds();
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
-/** Closed-loop load: `connections` workers sending one request after another; latencies in ms. */
-async function closedLoop(url: string, init: RequestInit, connections: number, durationMs: number) {
-  const latencies: number[] = [];
-  const deadline = performance.now() + durationMs;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const started = performance.now();
-      const res = await fetch(url, init);
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-      latencies.push(performance.now() - started);
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, worker));
-  latencies.sort((a, b) => a - b);
-  const p95 = latencies[Math.floor(latencies.length * 0.95)] ?? Number.NaN;
-  return { perSecond: latencies.length / (durationMs / 1000), p95 };
-}
 
 const redis = await createTestRedis('bench:ai-chatbot');
 const sentiment = await startNodeServer({ entry: here('../../ai-sentiment/src/main.ts') });
@@ -64,13 +54,16 @@ try {
     { url: `${chatbot.url}/api/chatbot/message`, method: 'POST', body, connections: 20, durationSeconds: seconds },
   );
 
-  const health = await closedLoop(`${chatbot.url}/health`, {}, 10, seconds * 1000);
-  const message = await closedLoop(
-    `${chatbot.url}/api/chatbot/message`,
-    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
-    10,
-    seconds * 1000,
-  );
+  const durationMs = seconds * 1000;
+  const health = await closedLoop({ clients: 10, durationMs, task: () => fetchOk(`${chatbot.url}/health`) });
+  const messageInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  const message = await closedLoop({
+    clients: 10,
+    durationMs,
+    task: () => fetchOk(`${chatbot.url}/api/chatbot/message`, messageInit),
+  });
+  const healthP95 = percentile(health.latenciesMs, 95);
+  const messageP95 = percentile(message.latenciesMs, 95);
 
   // In-process baseline: the same questions through the assistant with no HTTP, Redis or sentiment.
   const assistant = await Assistant.create();
@@ -90,7 +83,7 @@ try {
       meanThroughput(throughput.target),
       throughput.ratio,
     ],
-    ['p95 ms, 10 closed-loop clients (GET /health → POST message)', health.p95, message.p95, message.p95 / health.p95],
+    ['p95 ms, 10 closed-loop clients (GET /health → POST message)', healthP95, messageP95, messageP95 / healthP95],
     [
       'messages/s (in-process respond() → HTTP, wrk)',
       inProcess,

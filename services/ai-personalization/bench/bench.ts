@@ -3,7 +3,16 @@
 // service's own /health), plus the model build time. Load comes from wrk (apt-get install wrk).
 // The data is the seeded synthetic set, written to Redis under a throw-away key prefix.
 import { fileURLToPath } from 'node:url';
-import { compare, meanThroughput, printTable, roundSeconds, startNodeServer } from '@azora/bench';
+import {
+  closedLoop,
+  compare,
+  fetchOk,
+  meanThroughput,
+  percentile,
+  printTable,
+  roundSeconds,
+  startNodeServer,
+} from '@azora/bench';
 import { createTestRedis } from '@azora/testing';
 import { historiesFromEvents } from '../src/evaluation.ts';
 import { buildModel } from '../src/model.ts';
@@ -15,24 +24,14 @@ const USERS = Number(process.env.BENCH_USERS ?? 5000);
 const seconds = roundSeconds();
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-/** Client-side latency percentiles of `count` GETs over `urls`, `concurrency` at a time. */
-async function latencies(urls: string[], count: number, concurrency = 10) {
-  const samples: number[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const url = urls[next++ % urls.length] as string;
-      const started = performance.now();
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-      samples.push(performance.now() - started);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  samples.sort((a, b) => a - b);
-  const at = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] as number;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+/** Client-side latency percentiles of `count` GETs over `urls`, 10 at a time. */
+async function latencies(urls: string[], count: number) {
+  const { latenciesMs } = await closedLoop({
+    clients: 10,
+    count,
+    task: (index) => fetchOk(urls[index % urls.length] as string),
+  });
+  return { p50: percentile(latenciesMs, 50), p95: percentile(latenciesMs, 95), p99: percentile(latenciesMs, 99) };
 }
 
 const redis = await createTestRedis('bench-personalization');

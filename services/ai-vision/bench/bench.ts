@@ -9,7 +9,7 @@
 //     the runtime's live tensors, which must not grow — growth there is a leak.
 // BENCH_IMAGES sets the number of HTTP requests (default 100).
 import { fileURLToPath } from 'node:url';
-import { printTable, startNodeServer } from '@azora/bench';
+import { closedLoop, percentile, printTable, startNodeServer } from '@azora/bench';
 import sharp from 'sharp';
 import { Detector } from '../src/detector.ts';
 import { humanSamplePhoto } from '../src/fixtures/images.ts';
@@ -28,35 +28,10 @@ const image = await sharp(await humanSamplePhoto())
   .jpeg({ quality: 85 })
   .toBuffer();
 
-interface Run {
-  imagesPerSecond: number;
-  p95Ms: number;
-  seconds: number;
-  latencies: number[];
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
-
-/** Runs `count` tasks with `clients` at a time and reports throughput and p95 latency. */
-async function measure(count: number, clients: number, task: () => Promise<void>): Promise<Run> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < count) {
-        next++;
-        const t = performance.now();
-        await task();
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { imagesPerSecond: count / seconds, p95Ms: percentile(latencies, 95), seconds, latencies };
+/** Runs `count` tasks with `clients` at a time: throughput, p95 latency and every latency. */
+async function measure(count: number, clients: number, task: () => Promise<void>) {
+  const run = await closedLoop({ clients, count, task });
+  return { imagesPerSecond: run.perSecond, p95Ms: percentile(run.latenciesMs, 95), ...run };
 }
 
 /** Resident memory and live tensors, from the service's own /metrics. */
@@ -95,7 +70,7 @@ try {
   const after = await memory(server.url);
   const http = {
     imagesPerSecond: REQUESTS / (firstHalf.seconds + secondHalf.seconds),
-    p95Ms: percentile([...firstHalf.latencies, ...secondHalf.latencies], 95),
+    p95Ms: percentile([...firstHalf.latenciesMs, ...secondHalf.latenciesMs], 95),
   };
 
   await detector.load();
