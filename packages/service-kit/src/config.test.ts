@@ -60,6 +60,41 @@ describe('loadConfig', () => {
     expect(error?.message).not.toContain('short-secret');
   });
 
+  it('reads the server limits, with a lame-duck delay on shutdown only in production', () => {
+    expect(loadConfig('ai-sentiment', {}, {})).toMatchObject({
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      SHUTDOWN_DELAY_MS: 0,
+      REQUEST_TIMEOUT_MS: 30_000,
+      HEADERS_TIMEOUT_MS: 10_000,
+      KEEP_ALIVE_TIMEOUT_MS: 5000,
+      MAX_CONNECTIONS: 1024,
+    });
+    expect(loadConfig('ai-sentiment', {}, { NODE_ENV: 'test' }).SHUTDOWN_DELAY_MS).toBe(0);
+    expect(loadConfig('ai-sentiment', {}, { NODE_ENV: 'production' }).SHUTDOWN_DELAY_MS).toBe(2000);
+    expect(loadConfig('ai-sentiment', {}, { NODE_ENV: 'production', SHUTDOWN_DELAY_MS: '0' }).SHUTDOWN_DELAY_MS).toBe(
+      0,
+    );
+    expect(loadConfig('ai-sentiment', {}, { MAX_CONNECTIONS: '64', REQUEST_TIMEOUT_MS: '500' })).toMatchObject({
+      MAX_CONNECTIONS: 64,
+      REQUEST_TIMEOUT_MS: 500,
+    });
+  });
+
+  it.each([
+    'SHUTDOWN_TIMEOUT_MS',
+    'SHUTDOWN_DELAY_MS',
+    'REQUEST_TIMEOUT_MS',
+    'HEADERS_TIMEOUT_MS',
+    'KEEP_ALIVE_TIMEOUT_MS',
+    'MAX_CONNECTIONS',
+  ])('rejects a negative, fractional or non-numeric %s in one line naming it', (variable) => {
+    for (const value of ['-1', '1.5', 'soon']) {
+      expect(() => loadConfig('ai-sentiment', {}, { [variable]: value })).toThrow(
+        new RegExp(`^invalid configuration: ${variable}: must be a whole number [^\\n]+ \\(got "${value}"\\)$`),
+      );
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig('ai-sentiment', {}, { PORT: '' }).PORT).toBe(3011);
   });

@@ -8,8 +8,42 @@ export class ConfigError extends Error {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+type Env = Record<string, string | undefined>;
+
+/** A whole number from `min` to `max`, with a message that says so. */
+function wholeNumber(min: number, max: number, unit = '') {
+  const error = { error: `must be a whole number${unit} from ${min} to ${max}` };
+  return z.coerce.number(error).int(error).min(min, error).max(max, error);
+}
+
+/**
+ * The HTTP server's limits and shutdown timing, which runService reads: part of every
+ * service's base config. The lame-duck delay is 2 s in production — time for a load
+ * balancer probing readiness every second or so to stop sending, well inside `docker
+ * stop`'s 10 s — and 0 elsewhere, where nobody routes by readiness.
+ */
+export function serverConfigShape(env: Env = process.env) {
+  const ms = (min: number, max: number) => wholeNumber(min, max, ' of milliseconds');
+  return {
+    /** Milliseconds from SIGTERM to exit (delay, drain, closing resources) before exiting 1 anyway. */
+    SHUTDOWN_TIMEOUT_MS: ms(100, 60_000).default(10_000),
+    /** Milliseconds readiness answers 503 while the server still serves, before it stops accepting. */
+    SHUTDOWN_DELAY_MS: ms(0, 30_000).default(env.NODE_ENV === 'production' ? 2000 : 0),
+    /** Longest time to receive a whole request, headers and body. */
+    REQUEST_TIMEOUT_MS: ms(100, 3_600_000).default(30_000),
+    /** Longest time to receive a request's headers. */
+    HEADERS_TIMEOUT_MS: ms(100, 600_000).default(10_000),
+    /** How long an idle keep-alive connection stays open. */
+    KEEP_ALIVE_TIMEOUT_MS: ms(100, 600_000).default(5000),
+    /** Connections beyond this many are closed as soon as they are accepted. */
+    MAX_CONNECTIONS: wholeNumber(1, 1_000_000).default(1024),
+  };
+}
+
+export type ServerConfig = z.infer<z.ZodObject<ReturnType<typeof serverConfigShape>>>;
+
 /** `PORT`, `HOST`, `LOG_LEVEL`, … shared by every service; PORT defaults to the catalog's port. */
-export function baseConfigShape(service: string) {
+export function baseConfigShape(service: string, env: Env = process.env) {
   const defaultPort = findService(service)?.port;
   const portError = { error: 'must be a whole number from 0 to 65535' };
   const port = z.coerce.number(portError).int(portError).min(0, portError).max(65535, portError);
@@ -25,8 +59,7 @@ export function baseConfigShape(service: string) {
       .default('1mb'),
     /** OTLP/HTTP collector (tracing-recovery); request spans are exported when set. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-    /** Milliseconds to drain in-flight requests on SIGTERM before exiting anyway. */
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    ...serverConfigShape(env),
   };
 }
 
@@ -39,13 +72,21 @@ export type BaseConfig = z.infer<z.ZodObject<ReturnType<typeof baseConfigShape>>
 export function loadConfig<S extends z.ZodRawShape>(
   service: string,
   shape: S,
-  env: Record<string, string | undefined> = process.env,
+  env: Env = process.env,
 ): z.infer<z.ZodObject<ReturnType<typeof baseConfigShape> & S>> {
-  const schema = z.object({ ...baseConfigShape(service), ...shape });
+  return parseEnv(z.object({ ...baseConfigShape(service, env), ...shape }), env) as never;
+}
+
+/** The server settings alone (see serverConfigShape). Throws a ConfigError naming the first bad variable. */
+export function loadServerConfig(env: Env = process.env): ServerConfig {
+  return parseEnv(z.object(serverConfigShape(env)), env);
+}
+
+function parseEnv<T>(schema: z.ZodType<T>, env: Env): T {
   // An empty variable (`PORT=`) means "not set", as it does for most tools.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = schema.safeParse(cleaned);
-  if (result.success) return result.data as never;
+  if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = String(issue?.path[0] ?? '(unknown)');
   const value = env[variable];
@@ -60,10 +101,15 @@ export function loadConfig<S extends z.ZodRawShape>(
 export function loadConfigOrExit<S extends z.ZodRawShape>(
   service: string,
   shape: S,
-  env: Record<string, string | undefined> = process.env,
+  env: Env = process.env,
 ): z.infer<z.ZodObject<ReturnType<typeof baseConfigShape> & S>> {
+  return exitOnConfigError(service, () => loadConfig(service, shape, env));
+}
+
+/** Runs `load`; a ConfigError stops the process with its one line on stderr. */
+export function exitOnConfigError<T>(service: string, load: () => T): T {
   try {
-    return loadConfig(service, shape, env);
+    return load();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${service}: ${error.message}\n`);

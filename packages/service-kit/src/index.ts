@@ -1,7 +1,18 @@
+export { type CheckResult, type HealthCheck, type ReadinessReport, runChecks } from '@azora/health';
 export type { Logger } from 'pino';
 export { z } from 'zod';
 export { type ApiKey, type Auth, type AuthOptions, createAuth, type Principal, parseApiKeys } from './auth.ts';
-export { type BaseConfig, baseConfigShape, ConfigError, LOG_LEVELS, loadConfig, loadConfigOrExit } from './config.ts';
+export {
+  type BaseConfig,
+  baseConfigShape,
+  ConfigError,
+  LOG_LEVELS,
+  loadConfig,
+  loadConfigOrExit,
+  loadServerConfig,
+  type ServerConfig,
+  serverConfigShape,
+} from './config.ts';
 export {
   type CallOptions,
   ServiceClient,

@@ -1,6 +1,8 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { exitOnConfigError, loadServerConfig } from './config.ts';
 import type { Service } from './service.ts';
 
 /** Something to close on shutdown: a database pool, a Redis client, a broker connection. */
@@ -16,8 +18,22 @@ export interface ServerOptions {
   logger: Logger;
   /** Closed in reverse order after in-flight requests finish. */
   resources?: Closable[];
-  /** Hard limit for draining and closing (default 10 000 ms). */
+  /** Hard limit for the whole shutdown: delay, draining and closing (default 10 000 ms). */
   shutdownTimeoutMs?: number;
+  /**
+   * Lame-duck period (default 0): from the start of shutdown, readiness answers 503 while
+   * the server still accepts and serves, so that load balancers stop sending before the
+   * listener closes. At most half the shutdown limit, leaving the rest for draining.
+   */
+  shutdownDelayMs?: number;
+  /** Longest time to receive a whole request, headers and body; then 408 (default 30 000 ms). */
+  requestTimeoutMs?: number;
+  /** Longest time to receive a request's headers; then 408 (default 10 000 ms). */
+  headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open (default 5000 ms). */
+  keepAliveTimeoutMs?: number;
+  /** Connections beyond this many are closed as soon as they are accepted (default 1024). */
+  maxConnections?: number;
   /** Install SIGTERM/SIGINT handlers that shut down and exit (default true). */
   handleSignals?: boolean;
   /** Called with the exit code after shutdown when handling signals (default process.exit). */
@@ -40,41 +56,93 @@ export interface RunningServer {
   url: string;
   /** True from the moment shutdown starts: readiness should answer 503. */
   isShuttingDown: () => boolean;
-  /** Stops accepting, drains in-flight requests, closes resources. Idempotent. */
+  /** Waits out the delay, stops accepting, drains in-flight requests, closes resources. Idempotent. */
   shutdown: (reason?: string) => Promise<void>;
 }
 
+/** Connections the kernel queues for accepting (node's default). */
+const LISTEN_BACKLOG = 511;
+
 /**
- * Listens, and shuts down gracefully: on SIGTERM/SIGINT it stops accepting connections,
- * closes idle keep-alive sockets, lets in-flight requests finish, closes the registered
- * resources, and exits — or exits with code 1 when that takes longer than the limit.
+ * Listens, with limits on slow and excess clients, and shuts down gracefully: on
+ * SIGTERM/SIGINT readiness answers 503 while it keeps serving for the delay, then it stops
+ * accepting connections, closes idle keep-alive sockets, lets in-flight requests finish,
+ * closes the registered resources, and exits — or exits with code 1 when that takes longer
+ * than the limit.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { logger } = options;
   const limitMs = options.shutdownTimeoutMs ?? 10_000;
+  const delayMs = Math.min(options.shutdownDelayMs ?? 0, limitMs / 2);
+  if (delayMs < (options.shutdownDelayMs ?? 0)) {
+    logger.warn({ delayMs, limitMs }, 'shutdown delay shortened to half the shutdown limit');
+  }
   const resources = options.resources ?? [];
-  const server = createServer(options.app);
-  // Keep-alive sockets from load balancers outlive requests; these bound how long.
-  server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  // Headers are part of the request, so they cannot take longer (node refuses the opposite).
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
+
+  let shuttingDown = false;
+  let shutdownPromise: Promise<void> | undefined;
+  // Responses not yet sent, so that shutdown can ask their keep-alive clients to go too.
+  const pending = new Set<ServerResponse>();
+
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5000,
+      // Node enforces the two timeouts above only when it checks, every 30 s by default.
+      connectionsCheckingInterval: 250,
+    },
+    (req, res) => {
+      if (shuttingDown) {
+        // Keep-alive clients reconnect, to an instance that is not going away.
+        res.setHeader('connection', 'close');
+      } else {
+        pending.add(res);
+        res.once('close', () => pending.delete(res));
+      }
+      options.app(req, res);
+    },
+  );
+  server.maxConnections = options.maxConnections ?? 1024;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+    server.listen({ port: options.port, host: options.host ?? '0.0.0.0', backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const port = (server.address() as AddressInfo).port;
 
-  let shuttingDown = false;
-  let shutdownPromise: Promise<void> | undefined;
+  /**
+   * Closing the listener resets the connections that the kernel has queued but node has not
+   * accepted yet, and node accepts one per event-loop turn: wait for a turn that accepts none.
+   * Bounded, as new ones may keep coming; the queue holds at most LISTEN_BACKLOG.
+   */
+  async function acceptQueued(): Promise<void> {
+    let accepted = true;
+    const onConnection = () => {
+      accepted = true;
+    };
+    server.on('connection', onConnection);
+    for (let turn = 0; accepted && turn <= LISTEN_BACKLOG; turn++) {
+      accepted = false;
+      await setImmediate(); // after this turn's poll, where node accepts
+    }
+    server.off('connection', onConnection);
+  }
 
   async function drainAndClose(reason: string): Promise<void> {
     shuttingDown = true;
     options.onShutdownStart?.();
-    logger.info({ reason }, 'shutting down: draining in-flight requests');
+    for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
+    logger.info({ reason, delayMs }, 'shutting down: readiness 503, still serving for the delay');
+    await sleep(delayMs);
+    await acceptQueued();
+    logger.info('shutting down: draining in-flight requests');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Idle keep-alive sockets would otherwise hold server.close() open until they time out;
     // sockets with a request in flight stay open until their response is sent.
@@ -168,13 +236,24 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Starts a service built by createService, with readiness tied to its shutdown. */
+/**
+ * Starts a service built by createService, with readiness tied to its shutdown. Limits and
+ * shutdown timing not given in `options` come from the environment (SHUTDOWN_DELAY_MS,
+ * REQUEST_TIMEOUT_MS, … see serverConfigShape); a bad value stops the process with one line.
+ */
 export function runService(
   service: Service,
   options: Omit<ServerOptions, 'app' | 'logger' | 'onShutdownStart'>,
 ): Promise<RunningServer> {
+  const config = exitOnConfigError(service.name, () => loadServerConfig());
   return startServer({
     ...options,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? config.SHUTDOWN_TIMEOUT_MS,
+    shutdownDelayMs: options.shutdownDelayMs ?? config.SHUTDOWN_DELAY_MS,
+    requestTimeoutMs: options.requestTimeoutMs ?? config.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: options.headersTimeoutMs ?? config.HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? config.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: options.maxConnections ?? config.MAX_CONNECTIONS,
     // Closed in reverse: the service's own resources first, the kit's (span export) last.
     resources: [...service.resources, ...(options.resources ?? [])],
     app: service.app,
