@@ -1,5 +1,5 @@
 import { defaultUrl, getService, SERVICES, urlVariable } from '@azora/catalog';
-import { createLogger, createService, type Logger, type Service } from '@azora/service-kit';
+import { createLogger, createService, type HealthCheck, type Logger, type Service } from '@azora/service-kit';
 import { corsHandler } from './cors.ts';
 import { type GatewayRoute, gatewayHandler } from './gateway.ts';
 import { type ConsoleConfig, consoleRoutes, hasBuild, type WebOptions } from './spa.ts';
@@ -58,9 +58,34 @@ export function createMainApp(options: MainAppOptions = {}): MainApp {
   const routes = new Map(upstreams.map((upstream) => [upstream.entry.apiPrefix, upstream]));
   const config: ConsoleConfig = { apiBase: (options.apiBase ?? '').replace(/\/+$/, '') };
   const logger = options.logger ?? createLogger(SERVICE_NAME);
+  // Behind `/health/ready`, and run by the poller for main-app's own row on the board.
+  const checks: HealthCheck[] = [
+    ...(options.web?.kind === 'static'
+      ? [
+          {
+            name: 'console',
+            check: async () => {
+              const dir = (options.web as { dir: string }).dir;
+              if (!hasBuild(dir)) throw new Error(`no console build at ${dir}`);
+              return { dir };
+            },
+          },
+        ]
+      : []),
+    {
+      // Upstreams being down degrades the console; it still serves everything else.
+      name: 'upstreams',
+      required: false,
+      check: async () => {
+        const down = poller.down();
+        if (down.length > 0) throw new Error(`down: ${down.join(', ')}`);
+        return { deployed: upstreams.filter((u) => u.deployed).length };
+      },
+    },
+  ];
   const poller = new StatusPoller({
     upstreams,
-    self: { entry: self, version: VERSION },
+    self: { entry: self, version: VERSION, checks },
     intervalMs: options.pollIntervalMs ?? 5000,
     timeoutMs: options.probeTimeoutMs ?? 2000,
     logger,
@@ -72,30 +97,7 @@ export function createMainApp(options: MainAppOptions = {}): MainApp {
     logger,
     bodyLimit: options.bodyLimit,
     otlpEndpoint: options.otlpEndpoint,
-    checks: [
-      ...(options.web?.kind === 'static'
-        ? [
-            {
-              name: 'console',
-              check: async () => {
-                const dir = (options.web as { dir: string }).dir;
-                if (!hasBuild(dir)) throw new Error(`no console build at ${dir}`);
-                return { dir };
-              },
-            },
-          ]
-        : []),
-      {
-        // Upstreams being down degrades the console; it still serves everything else.
-        name: 'upstreams',
-        required: false,
-        check: async () => {
-          const down = poller.down();
-          if (down.length > 0) throw new Error(`down: ${down.join(', ')}`);
-          return { deployed: upstreams.filter((u) => u.deployed).length };
-        },
-      },
-    ],
+    checks,
     rawRoutes: (app, { metrics }) => {
       if (options.corsOrigins?.length) app.use('/api', corsHandler(options.corsOrigins));
       metrics.gauge({

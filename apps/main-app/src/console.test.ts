@@ -73,6 +73,9 @@ describe('console', () => {
       const response = await request(missing.app).get('/health/ready');
       expect(response.status).toBe(503);
       expect(response.body.checks.console.error).toContain('no console build');
+      const own = (await missing.poller.report()).services.find((s) => s.name === 'main-app');
+      expect(own, 'the status board says so too').toMatchObject({ state: 'down' });
+      expect(own?.detail).toContain('console: no console build');
     } finally {
       for (const resource of missing.resources) await resource.close();
     }

@@ -171,10 +171,13 @@ describe('gateway', () => {
     expect(response.body.detail).toBe('ai-personalization did not answer within 1500 ms');
   });
 
-  it('answers 503 for a catalog service that is not deployed and 404 for an unknown prefix', async () => {
+  it('answers 404 naming a catalog service that is not deployed, without inviting retries, and 404 for an unknown prefix', async () => {
     const notDeployed = await request(main.app).get('/api/gdpr-compliance/requests');
-    expect(notDeployed.status).toBe(503);
-    expect(notDeployed.body).toMatchObject({ upstream: 'gdpr-compliance', failure: 'not_deployed' });
+    expect(notDeployed.status).toBe(404);
+    expect(notDeployed.headers['content-type']).toContain('application/problem+json');
+    expect(notDeployed.headers['retry-after']).toBeUndefined();
+    expect(notDeployed.body).toMatchObject({ status: 404, upstream: 'gdpr-compliance', failure: 'not_deployed' });
+    expect(notDeployed.body.detail).toBe('gdpr-compliance is not part of this deployment');
     const unknown = await request(main.app).get('/api/nonsense/x');
     expect(unknown.status).toBe(404);
     expect(unknown.headers['content-type']).toContain('application/problem+json');
@@ -184,6 +187,7 @@ describe('gateway', () => {
   });
 
   it('reports each service on /api/platform/status from background probes', async () => {
+    const polledFrom = Date.now();
     await main.poller.poll();
     const before = probes.count;
     const response = await request(main.app).get('/api/platform/status');
@@ -199,8 +203,15 @@ describe('gateway', () => {
     expect(byName['ai-chatbot']).toMatchObject({ state: 'down', latencyMs: null });
     expect(byName['ai-chatbot']?.detail).toContain('ECONNREFUSED');
     expect(byName['gdpr-compliance']).toMatchObject({ state: 'not_deployed', deployed: false });
-    expect(byName['main-app']).toMatchObject({ state: 'ready', version: '0.1.0' });
-    expect(response.body.summary).toMatchObject({ ready: 2, degraded: 2, down: 1, total: 21 });
+    // main-app's own row is its own readiness: degraded while an upstream is down, checked at this poll.
+    expect(byName['main-app']).toMatchObject({
+      state: 'degraded',
+      version: '0.1.0',
+      detail: 'upstreams: down: ai-chatbot',
+    });
+    expect(byName['main-app']?.latencyMs).toEqual(expect.any(Number));
+    expect(Date.parse(byName['main-app']?.checkedAt ?? '')).toBeGreaterThanOrEqual(polledFrom);
+    expect(response.body.summary).toMatchObject({ ready: 1, degraded: 3, down: 1, total: 21 });
   });
 
   it('is degraded, not down, while upstreams are down', async () => {

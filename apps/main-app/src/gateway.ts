@@ -1,8 +1,9 @@
 /**
  * The API gateway: `/api/<apiPrefix>/...` goes, path and query unchanged, to the catalog
- * service with that prefix. Bodies stream through untouched in both directions (vision
- * uploads, large JSON), with a size cap, a timeout for the upstream's answer, and the
- * caller's trace carried on. Failures become problem+json naming the service.
+ * service with that prefix, at the host and port the catalog route names and nowhere
+ * else. Bodies stream through untouched in both directions (vision uploads, large JSON),
+ * with a size cap, a timeout for the upstream's answer, and the caller's trace carried
+ * on. Failures become problem+json naming the service.
  */
 import {
   Agent as HttpAgent,
@@ -71,6 +72,43 @@ function appendForwardedFor(existing: string | string[] | undefined, address: st
   return [previous, address].filter(Boolean).join(', ');
 }
 
+/**
+ * Why a request target is not forwarded, or null when it is a plain path inside
+ * `/api/<prefix>/`. Only origin-form targets (`/path?query`) are: an absolute-form one
+ * (`http://host/...`) names a host of its own. A path must mean the same to every reader,
+ * so dot segments (`..`, `%2e%2e`, `..;`), encoded slashes and backslashes are refused
+ * rather than resolved: servers and URL parsers disagree on them.
+ */
+export function refusedTarget(target: string, prefix: string): string | null {
+  if (!target.startsWith('/') || target.startsWith('//')) {
+    return 'the request target must be a path like /api/<service>/...; absolute URLs (http://host/...) are not forwarded';
+  }
+  if (!/^[\x21-\x7e]*$/.test(target) || target.includes('#')) {
+    return 'the request target must be printable ASCII without a fragment (#)';
+  }
+  const path = target.split('?', 1)[0] as string;
+  if (path.includes('\\')) return 'the path contains a backslash';
+  const segments: string[] = [];
+  for (const segment of path.split('/').slice(1)) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return `the path segment "${segment}" is not valid percent-encoding`;
+    }
+    if (/[/\\]|%(2e|2f|5c)/i.test(decoded)) {
+      return `the path segment "${segment}" hides an encoded slash, backslash or dot`;
+    }
+    // `..;x` is a dot segment to servers that strip path parameters.
+    if (['.', '..'].includes(decoded.split(';', 1)[0] as string)) {
+      return `the path segment "${segment}" is a dot segment; the gateway does not resolve . or .. (paths stay inside /api/${prefix}/)`;
+    }
+    segments.push(decoded);
+  }
+  if (segments[0]?.toLowerCase() !== 'api' || segments[1] !== prefix) return `the path is not inside /api/${prefix}/`;
+  return null;
+}
+
 type Outcome = 'ok' | 'unreachable' | 'timeout' | 'not_deployed' | 'too_large' | 'aborted';
 
 export function gatewayHandler(options: GatewayOptions): RequestHandler {
@@ -83,6 +121,11 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
 
   return (req, res) => {
     const prefix = String(req.params.prefix ?? '');
+    const refused = refusedTarget(req.originalUrl, prefix);
+    if (refused) {
+      sendProblem(res, problem(400, refused, { instance: req.originalUrl }));
+      return;
+    }
     const route = routes.get(prefix);
     if (!route) {
       sendProblem(
@@ -97,11 +140,11 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
     const count = (outcome: Outcome) => metrics.requests.inc({ upstream: entry.name, outcome });
 
     if (!route.deployed) {
+      // Not a passing outage: asking again will not bring it.
       count('not_deployed');
-      res.setHeader('retry-after', '60');
       sendProblem(
         res,
-        problem(503, `${entry.name} is not part of this deployment`, {
+        problem(404, `${entry.name} is not part of this deployment`, {
           instance: req.originalUrl,
           upstream: entry.name,
           failure: 'not_deployed',
@@ -125,7 +168,9 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
       return;
     }
 
-    const target = new URL(req.originalUrl, route.url);
+    // The catalog route's origin, with the request's own path and query (checked above).
+    const base = new URL(route.url);
+    const path = req.originalUrl;
     const headers = forwardable(req.headers);
     Object.assign(headers, propagationHeaders());
     headers['x-forwarded-for'] = appendForwardedFor(req.headers['x-forwarded-for'], req.socket.remoteAddress);
@@ -147,7 +192,7 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
       count(outcome);
       upstream.destroy();
       if (outcome === 'aborted') return;
-      logger.warn({ upstream: entry.name, url: target.href, outcome, err: error }, detail);
+      logger.warn({ upstream: entry.name, url: `${base.origin}${path}`, outcome, err: error }, detail);
       if (res.headersSent) {
         res.destroy();
         return;
@@ -157,9 +202,9 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
       sendProblem(res, problem(status, detail, { instance: req.originalUrl, upstream: entry.name, failure: outcome }));
     };
 
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const agent = target.protocol === 'https:' ? agents['https:'] : agents['http:'];
-    const upstream = send(target, { method: req.method, headers, timeout: timeoutMs, agent });
+    const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
+    const agent = base.protocol === 'https:' ? agents['https:'] : agents['http:'];
+    const upstream = send(base, { path, method: req.method, headers, timeout: timeoutMs, agent });
 
     upstream.on('timeout', () =>
       fail(504, 'timeout', `${entry.name} did not answer within ${timeoutMs} ms`, new Error('upstream timeout')),

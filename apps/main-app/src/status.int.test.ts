@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { getService } from '@azora/catalog';
 import { startApp } from '@azora/testing';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,55 @@ describe('status poller', () => {
     } finally {
       poller.stop();
       await upstream.close();
+    }
+  });
+
+  it('reports its own row from its own readiness checks, timed and stamped at each poll', async () => {
+    let failing: 'none' | 'optional' | 'required' = 'none';
+    const poller = new StatusPoller({
+      upstreams: [],
+      self: {
+        entry: getService('main-app'),
+        version: '0.1.0',
+        checks: [
+          { name: 'slow', check: () => sleep(50) },
+          {
+            name: 'console',
+            check: async () => {
+              if (failing === 'required') throw new Error('no console build');
+            },
+          },
+          {
+            name: 'upstreams',
+            required: false,
+            check: async () => {
+              if (failing === 'optional') throw new Error('down: ai-vision');
+            },
+          },
+        ],
+      },
+      intervalMs: 60_000,
+      timeoutMs: 1000,
+    });
+    const own = async () => (await poller.report()).services.find((s) => s.name === 'main-app');
+    try {
+      await poller.poll();
+      const first = await own();
+      expect(first).toMatchObject({ state: 'ready', version: '0.1.0', detail: null });
+      expect(first?.latencyMs, 'the time its checks took').toBeGreaterThanOrEqual(45);
+      await sleep(20);
+      await poller.poll();
+      const second = await own();
+      expect(Date.parse(second?.checkedAt ?? '')).toBeGreaterThan(Date.parse(first?.checkedAt ?? ''));
+      failing = 'optional';
+      await poller.poll();
+      expect(await own()).toMatchObject({ state: 'degraded', detail: 'upstreams: down: ai-vision' });
+      failing = 'required';
+      await poller.poll();
+      expect(await own()).toMatchObject({ state: 'down', detail: 'console: no console build' });
+      expect(poller.readiness()).toContainEqual({ name: 'main-app', ready: false });
+    } finally {
+      poller.stop();
     }
   });
 });

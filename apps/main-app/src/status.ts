@@ -1,10 +1,11 @@
 /**
  * The status board's data: every catalog service's readiness, polled in the background
  * (never per request) so the board answers instantly and upstreams see one probe per
- * interval however many browsers are open.
+ * interval however many browsers are open. The console's own row comes from its own
+ * readiness checks, run at each poll.
  */
 import type { ServiceEntry } from '@azora/catalog';
-import type { Logger } from '@azora/service-kit';
+import { type HealthCheck, type Logger, runChecks } from '@azora/service-kit';
 
 export type ServiceState = 'ready' | 'degraded' | 'down' | 'not_deployed' | 'pending';
 
@@ -41,8 +42,11 @@ export interface Upstream {
 
 export interface StatusPollerOptions {
   upstreams: Upstream[];
-  /** The console itself: reported as ready with its own version, without a probe. */
-  self: { entry: ServiceEntry; version: string };
+  /**
+   * The console itself: its row comes from running its own readiness checks at each poll,
+   * after the probes (so a check on the upstreams sees this round's answers).
+   */
+  self: { entry: ServiceEntry; version: string; checks?: readonly HealthCheck[] };
   intervalMs: number;
   timeoutMs: number;
   logger?: Logger;
@@ -113,6 +117,21 @@ export async function probe(
   }
 }
 
+/** Runs the console's own readiness checks once, timed like a probe, and classifies them. */
+export async function checkSelf(
+  checks: readonly HealthCheck[],
+  timeoutMs: number,
+): Promise<Pick<ServiceStatus, 'state' | 'latencyMs' | 'detail'>> {
+  const started = performance.now();
+  const report = await runChecks(checks.map((check) => ({ timeoutMs, ...check })));
+  const failed = Object.entries(report.checks).filter(([, result]) => result.status === 'fail');
+  return {
+    state: report.status === 'not_ready' ? 'down' : report.status,
+    latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    detail: failed.length > 0 ? failed.map(([name, result]) => `${name}: ${result.error}`).join('; ') : null,
+  };
+}
+
 export class StatusPoller {
   private readonly statuses = new Map<string, ServiceStatus>();
   private readonly options: StatusPollerOptions;
@@ -123,13 +142,7 @@ export class StatusPoller {
   constructor(options: StatusPollerOptions) {
     this.options = options;
     const { self } = options;
-    this.statuses.set(self.entry.name, {
-      ...describe(self.entry, true),
-      state: 'ready',
-      latencyMs: 0,
-      version: self.version,
-      checkedAt: new Date().toISOString(),
-    });
+    this.statuses.set(self.entry.name, { ...describe(self.entry, true), state: 'pending', version: self.version });
     for (const upstream of options.upstreams) {
       this.statuses.set(upstream.entry.name, {
         ...describe(upstream.entry, upstream.deployed),
@@ -170,19 +183,23 @@ export class StatusPoller {
         ) {
           result = { ...result, state: 'degraded', detail: `slow: ${result.detail}` };
         }
-        if (previous?.state !== result.state && previous?.state !== 'pending') {
-          this.options.logger?.info(
-            { upstream: upstream.entry.name, from: previous?.state, to: result.state, detail: result.detail },
-            'service state changed',
-          );
-        }
-        this.statuses.set(upstream.entry.name, {
-          ...describe(upstream.entry, true),
-          ...result,
-          checkedAt: new Date().toISOString(),
-        });
+        this.record(upstream.entry, result);
       }),
     );
+    const { self } = this.options;
+    const result = await checkSelf(self.checks ?? [], this.options.timeoutMs);
+    this.record(self.entry, { ...result, version: self.version });
+  }
+
+  private record(entry: ServiceEntry, result: Pick<ServiceStatus, 'state' | 'latencyMs' | 'version' | 'detail'>): void {
+    const previous = this.statuses.get(entry.name);
+    if (previous?.state !== result.state && previous?.state !== 'pending') {
+      this.options.logger?.info(
+        { upstream: entry.name, from: previous?.state, to: result.state, detail: result.detail },
+        'service state changed',
+      );
+    }
+    this.statuses.set(entry.name, { ...describe(entry, true), ...result, checkedAt: new Date().toISOString() });
   }
 
   /** The latest statuses; waits for the first round when nothing has been probed yet. */
@@ -204,9 +221,11 @@ export class StatusPoller {
       .map((s) => ({ name: s.name, ready: answeredReady(s) }));
   }
 
-  /** Deployed services that were down at the last probe. */
+  /** Deployed upstreams that were down at the last probe (the console itself is not one). */
   down(): string[] {
-    return [...this.statuses.values()].filter((s) => s.state === 'down').map((s) => s.name);
+    return [...this.statuses.values()]
+      .filter((s) => s.state === 'down' && s.name !== this.options.self.entry.name)
+      .map((s) => s.name);
   }
 
   stop(): void {

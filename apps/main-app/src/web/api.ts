@@ -16,17 +16,32 @@ export class ApiError extends Error {
   readonly status: number;
   readonly upstream: string | undefined;
   readonly errors: { path: string; message: string }[];
+  /** The gateway's reason when it could not forward the call (`unreachable`, `not_deployed`…). */
+  readonly failure: string | undefined;
 
-  constructor(status: number, message: string, upstream?: string, errors: { path: string; message: string }[] = []) {
+  constructor(
+    status: number,
+    message: string,
+    upstream?: string,
+    errors: { path: string; message: string }[] = [],
+    failure?: string,
+  ) {
     super(message);
     this.status = status;
     this.upstream = upstream;
     this.errors = errors;
+    this.failure = failure;
   }
 
   /** The service is down, slow or not deployed (as opposed to bad input). */
   get unavailable(): boolean {
-    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
+    return (
+      this.status === 0 ||
+      this.status === 502 ||
+      this.status === 503 ||
+      this.status === 504 ||
+      this.failure === 'not_deployed'
+    );
   }
 }
 
@@ -34,6 +49,7 @@ interface Problem {
   title?: string;
   detail?: string;
   upstream?: string;
+  failure?: string;
   errors?: { path: string; message: string }[];
 }
 
@@ -62,7 +78,7 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   if (!response.ok) {
     const problem = (body ?? {}) as Problem;
     const message = problem.detail ?? problem.title ?? `HTTP ${response.status}`;
-    throw new ApiError(response.status, message, problem.upstream, problem.errors);
+    throw new ApiError(response.status, message, problem.upstream, problem.errors, problem.failure);
   }
   return body as T;
 }
