@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findService, SERVICES, urlVariable } from '@azora/catalog';
@@ -66,11 +67,14 @@ logger.info(
 
 let web: WebOptions;
 const closeDev: Array<() => Promise<void>> = [];
-if (config.NODE_ENV === 'development' && !config.CONSOLE_DIR) {
+const viteConfig = join(packageDir, 'src/web/vite.config.ts');
+// An image ships only the console's build, also when the dev compose file runs it with
+// NODE_ENV=development: Vite and the console sources exist only in a checkout.
+if (config.NODE_ENV === 'development' && !config.CONSOLE_DIR && existsSync(viteConfig)) {
   // Vite compiles the console on request, so `pnpm dev` needs no build step.
   const { createServer } = await import('vite');
   const vite = await createServer({
-    configFile: join(packageDir, 'src/web/vite.config.ts'),
+    configFile: viteConfig,
     server: { middlewareMode: true },
     appType: 'spa',
   });
