@@ -4,7 +4,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getService, upstreamsOf, urlVariable } from '@azora/catalog';
-import { dockerStages, parseDockerfile } from '@azora/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -24,6 +23,7 @@ import {
   schemaErrors,
   variableReferences,
 } from './compose.ts';
+import { dockerStages, parseDockerfile } from './dockerfile.ts';
 import { presentServices, REPO_ROOT } from './repo.ts';
 
 const present = new Set(presentServices().map((s) => s.entry.name));

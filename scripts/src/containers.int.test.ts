@@ -1,0 +1,531 @@
+// The images and compose modes, built and run by the real Docker Engine: every Dockerfile
+// in the repo is built (on the local stand-in of its base image), its image checked and
+// started alone; then the compose modes are brought up with those images and checked end
+// to end. A new service joins by its catalog entry and compose entries alone.
+// Without an engine (a laptop without Docker) the checks skip with one line; under CI=true
+// a missing engine fails the run.
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getService, SERVICES } from '@azora/catalog';
+import mqtt from 'mqtt';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filledEnv } from './compose.ts';
+import {
+  buildImage,
+  buildStandins,
+  ComposeProject,
+  containerState,
+  defaultNodeImage,
+  docker,
+  engineUnavailable,
+  GiveUp,
+  inspectImage,
+  isUp,
+  memoryMiB,
+  publishedPort,
+  standinImages,
+  waitFor,
+} from './docker.ts';
+import { acceptsPostgres, answersMongo } from './infrastructure.ts';
+import { presentServices } from './repo.ts';
+
+const unavailable = engineUnavailable();
+if (unavailable) {
+  if (process.env.CI === 'true') throw new Error(`container checks need a Docker engine under CI=true: ${unavailable}`);
+  console.log(`container checks skipped: ${unavailable}`);
+}
+
+/** The tag the checks build; compose files get it as AZORA_VERSION (prod) and `dev`. */
+const TAG = 'ci';
+const withDockerfile = presentServices().filter((s) => s.dockerfile);
+const report: Record<string, Record<string, string | number>> = {};
+const note = (name: string, values: Record<string, string | number>) => {
+  report[name] = { ...report[name], ...values };
+};
+const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+
+/** A request through main-app's gateway that only the upstream can answer so. */
+async function routesTo(base: string, apiPrefix: string): Promise<boolean> {
+  const path = `/api/${apiPrefix}/azora-route-check`;
+  const res = await fetch(`${base}${path}`);
+  const body = (await res.json()) as { detail?: string };
+  return res.status === 404 && body.detail === `no route for GET ${path}`;
+}
+
+describe.skipIf(unavailable !== undefined)('containers', () => {
+  const standins = unavailable ? new Map<string, string>() : standinImages();
+
+  beforeAll(async () => {
+    await buildStandins();
+  }, 900_000);
+
+  afterAll(() => {
+    if (Object.keys(report).length > 0) console.table(report);
+  });
+
+  describe.each(withDockerfile.map((s) => [s.entry.name, s] as const))('%s image', (name, service) => {
+    const entry = service.entry;
+    const image = `azora/${name}:${TAG}`;
+    const text = readFileSync(service.dockerfile as string, 'utf8');
+    const official = defaultNodeImage(text);
+
+    it('is built by docker build from the repository root, on the stand-in of its pinned base', async () => {
+      expect(official, 'ARG NODE_IMAGE=node:24.<minor>-bookworm-slim').toMatch(/^node:24\.\d+-bookworm-slim$/);
+      const base = standins.get(official as string);
+      expect(base, `a stand-in for ${official} in infrastructure/standins/build.sh`).toBeDefined();
+      const { seconds } = await buildImage(service.dockerfile as string, image, base as string);
+      await docker(['tag', image, `azora/${name}:dev`]);
+      const info = await inspectImage(image);
+      const baseInfo = await inspectImage(base as string);
+      note(name, {
+        'build s': Math.round(seconds),
+        'image MB': mb(info.size),
+        'over base MB': mb(info.size - baseInfo.size),
+      });
+    }, 900_000);
+
+    it('runs as a non-root user, exposes the catalog port and checks readiness with node', async () => {
+      const info = await inspectImage(image);
+      expect(info.user).toMatch(/^(?!root$|0(:|$)).+/);
+      expect(info.exposed).toEqual([`${entry.port}/tcp`]);
+      expect(info.healthcheck?.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+      expect(info.healthcheck?.[3]).toContain(entry.health.ready);
+      expect(info.env).toContain('NODE_ENV=production');
+      expect(info.env).toContain(`PORT=${entry.port}`);
+    });
+
+    it('holds no devDependencies, sources or test files of ours', async () => {
+      const devDependencies = Object.keys(
+        (JSON.parse(readFileSync(`${service.dir}/package.json`, 'utf8')) as { devDependencies?: object })
+          .devDependencies ?? {},
+      );
+      // Lists, inside the image, the files it ships of ours, the service's devDependencies
+      // it links (express, say, may still come in as a dependency of the kit) and any
+      // build or test tool anywhere in its store.
+      const probe = `
+        const fs = require('node:fs'), path = require('node:path');
+        const own = ['.', ...fs.readdirSync('node_modules/@azora').map((p) => 'node_modules/@azora/' + p)];
+        const ours = [];
+        const walk = (dir) => { for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) { if (e.name !== 'node_modules') walk(p); } else ours.push(p);
+        } };
+        for (const dir of own) walk(fs.realpathSync(dir));
+        const dev = ${JSON.stringify(devDependencies)}.filter((d) => fs.existsSync('node_modules/' + d));
+        const store = fs.existsSync('node_modules/.pnpm') ? fs.readdirSync('node_modules/.pnpm') : [];
+        const tools = store.filter((s) => /^(vitest|@vitest|vite|typescript|supertest|@biomejs|turbo|tsx)[@+]/.test(s));
+        console.log(JSON.stringify({ ours, dev, tools }));`;
+      const { stdout } = await docker(['run', '--rm', '--entrypoint', 'node', image, '-e', probe]);
+      const { ours, dev, tools } = JSON.parse(stdout) as { ours: string[]; dev: string[]; tools: string[] };
+      expect(dev, 'devDependencies linked in the image').toEqual([]);
+      expect(tools, 'build and test tools in the image').toEqual([]);
+      expect(ours.length).toBeGreaterThan(0);
+      const shipped = ours.filter(
+        (file) =>
+          !/\/(dist\/.+\.(js|d\.ts|js\.map|html|css|svg|json|png|ico|txt|woff2?)|package\.json|deployed-services\.json)$/.test(
+            file,
+          ),
+      );
+      expect(shipped, 'only package.json and compiled dist/ files of ours').toEqual([]);
+      expect(
+        ours.filter((file) => /\.test\.|\/src\//.test(file)),
+        'no tests or sources',
+      ).toEqual([]);
+    }, 120_000);
+
+    it('started alone with only its own environment, answers /health, turns healthy and stops on SIGTERM with 0', async () => {
+      const network = `azora-ci-${name}-${process.pid}`;
+      const containers: string[] = [];
+      await docker(['network', 'create', network]);
+      try {
+        const env: string[] = [];
+        // What the catalog says it stores in runs beside it, as the compose files do.
+        if (entry.infrastructure.includes('redis')) {
+          const redis = standins.get('redis:7.4.2-alpine') as string;
+          const { stdout } = await docker(['run', '-d', '--network', network, '--network-alias', 'redis', redis]);
+          containers.push(stdout.trim());
+          env.push('-e', 'REDIS_URL=redis://redis:6379');
+        }
+        const started = performance.now();
+        const { stdout } = await docker([
+          'run',
+          '-d',
+          '--network',
+          network,
+          '-p',
+          `127.0.0.1::${entry.port}`,
+          '--read-only',
+          '--tmpfs',
+          '/tmp',
+          ...env,
+          image,
+        ]);
+        const container = stdout.trim();
+        containers.push(container);
+        const port = await publishedPort(container, entry.port);
+        const live = await waitFor(
+          `${name} /health`,
+          async () => {
+            const res = await fetch(`http://127.0.0.1:${port}${entry.health.live}`);
+            return res.status === 200 ? res.status : undefined;
+          },
+          60_000,
+        );
+        expect(live).toBe(200);
+        await waitFor(
+          `${name} healthy`,
+          async () => {
+            const state = await containerState(container);
+            if (state.status !== 'running') throw new GiveUp(`container ${state.status}, exit code ${state.exitCode}`);
+            return state.health === 'healthy' ? state : undefined;
+          },
+          120_000,
+        );
+        const healthySeconds = (performance.now() - started) / 1000;
+        const idle = await memoryMiB(container);
+        const stopStarted = performance.now();
+        await docker(['stop', '--time', '10', container]);
+        const stopSeconds = (performance.now() - stopStarted) / 1000;
+        const stopped = await containerState(container);
+        note(name, {
+          'healthy s': Math.round(healthySeconds * 10) / 10,
+          'idle MiB': Math.round(idle),
+          'stop s': Math.round(stopSeconds * 10) / 10,
+        });
+        expect(stopped.exitCode, `${name} exit code after docker stop`).toBe(0);
+        expect(stopSeconds, 'stopped by SIGTERM, not killed after the 10 s grace').toBeLessThan(8);
+      } finally {
+        if (containers.length > 0) await docker(['rm', '-f', '-v', ...containers]);
+        await docker(['network', 'rm', network]);
+      }
+    }, 240_000);
+  });
+
+  // The stand-ins honour the parts of the official images' contracts the compose files use
+  // (Redis, Prometheus, Alertmanager and node-exporter are exercised by the compose runs).
+  describe('stand-ins', () => {
+    /** Runs a stand-in with `args`, publishing `port`; returns its container and host port. */
+    async function startStandin(official: string, port: number, args: string[] = []) {
+      const image = standins.get(official);
+      if (!image) throw new Error(`no stand-in for ${official}`);
+      const { stdout } = await docker(['run', '-d', '-p', `127.0.0.1::${port}`, ...args, image]);
+      const container = stdout.trim();
+      return { container, port: await publishedPort(container, port) };
+    }
+
+    it('postgres: POSTGRES_* variables, /docker-entrypoint-initdb.d scripts, pg_isready, password auth', async () => {
+      const init = await mkdtemp(join(tmpdir(), 'azora-initdb-'));
+      await chmod(init, 0o755); // read by the container's postgres user
+      await writeFile(
+        join(init, '01-schema.sql'),
+        "CREATE TABLE greeting (text text); INSERT INTO greeting VALUES ('hello');",
+      );
+      await writeFile(
+        join(init, '02-databases.sh'),
+        'psql -v ON_ERROR_STOP=1 -d postgres -qc "CREATE DATABASE azora_other"\n',
+      );
+      const { container, port } = await startStandin('postgres:15.14-bookworm', 5432, [
+        '-e',
+        'POSTGRES_PASSWORD=s3cret',
+        '-e',
+        'POSTGRES_USER=azora',
+        '-e',
+        'POSTGRES_DB=azora_app',
+        '-v',
+        `${init}:/docker-entrypoint-initdb.d:ro`,
+      ]);
+      try {
+        await waitFor(
+          'pg_isready',
+          async () => {
+            await docker(['exec', container, 'pg_isready', '-h', '127.0.0.1', '-U', 'azora']);
+            return true;
+          },
+          60_000,
+        );
+        const url = (password: string, db: string) => `postgres://azora:${password}@127.0.0.1:${port}/${db}`;
+        const client = new pg.Client({ connectionString: url('s3cret', 'azora_app') });
+        await waitFor(
+          'a connection',
+          async () => ((await acceptsPostgres(url('s3cret', 'azora_app'))) ? true : undefined),
+          30_000,
+        );
+        await client.connect();
+        try {
+          expect((await client.query('SELECT text FROM greeting')).rows).toEqual([{ text: 'hello' }]);
+          const databases = await client.query('SELECT datname FROM pg_database ORDER BY datname');
+          expect(databases.rows.map((r) => r.datname)).toEqual(expect.arrayContaining(['azora_app', 'azora_other']));
+        } finally {
+          await client.end();
+        }
+        expect(await acceptsPostgres(url('wrong', 'azora_app')), 'a wrong password is refused').toBe(false);
+      } finally {
+        await docker(['rm', '-f', '-v', container]);
+        await rm(init, { recursive: true, force: true });
+      }
+    }, 120_000);
+
+    it('mosquitto: MQTT on 1883 and websockets on 9001, as the official image lays them out', async () => {
+      const image = standins.get('eclipse-mosquitto:2.0.20') as string;
+      const { stdout } = await docker(['run', '-d', '-p', '127.0.0.1::1883', '-p', '127.0.0.1::9001', image]);
+      const container = stdout.trim();
+      try {
+        const mqttPort = await publishedPort(container, 1883);
+        const wsPort = await publishedPort(container, 9001);
+        const subscriber = await waitFor(
+          'an MQTT connection',
+          () => mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { reconnectPeriod: 0 }),
+          30_000,
+        );
+        const publisher = await mqtt.connectAsync(`ws://127.0.0.1:${wsPort}`, { reconnectPeriod: 0 });
+        try {
+          const received = new Promise<string>((resolve) =>
+            subscriber.on('message', (_topic, payload) => resolve(payload.toString())),
+          );
+          await subscriber.subscribeAsync('azora/check', { qos: 1 });
+          await publisher.publishAsync('azora/check', 'över websockets ✓', { qos: 1 });
+          expect(await received).toBe('över websockets ✓');
+        } finally {
+          await Promise.all([subscriber.endAsync(), publisher.endAsync()]);
+        }
+      } finally {
+        await docker(['rm', '-f', '-v', container]);
+      }
+    }, 120_000);
+
+    it('mongodb: the embedded MongoDB-wire server answers hello on 27017 and stops on SIGTERM', async () => {
+      const { container, port } = await startStandin('mongo:7.0.16', 27017);
+      try {
+        expect(
+          await waitFor(
+            'hello',
+            async () => ((await answersMongo(`mongodb://127.0.0.1:${port}`)) ? true : undefined),
+            30_000,
+          ),
+        ).toBe(true);
+        await docker(['stop', '--time', '10', container]);
+        expect((await containerState(container)).exitCode).toBe(0);
+      } finally {
+        await docker(['rm', '-f', '-v', container]);
+      }
+    }, 120_000);
+  });
+
+  /** Every container of the project healthy (running, where it has no healthcheck); seconds taken. */
+  async function upAndHealthy(project: ComposeProject, services: readonly string[]): Promise<number> {
+    const started = performance.now();
+    await project.compose(['up', '-d', '--no-build', ...services], 600_000);
+    await waitFor(
+      `${project.name}: every container healthy`,
+      async () => {
+        const states = await Promise.all(
+          services.map(async (service) => [service, await containerState(await project.container(service))] as const),
+        );
+        // Exited stays exited only without a restart policy (one with it shows `restarting`).
+        const exited = states.filter(([, state]) => state.status === 'exited' || state.status === 'dead');
+        if (exited.length > 0) {
+          const logs = await Promise.all(
+            exited.map(
+              async ([service]) => `${service}:\n${(await project.compose(['logs', '--tail', '15', service])).stdout}`,
+            ),
+          );
+          throw new GiveUp(`exited: ${logs.join('\n')}`);
+        }
+        const waiting = states
+          .filter(([, state]) => !isUp(state))
+          .map(([s, state]) => `${s} ${state.health ?? state.status}`);
+        if (waiting.length > 0) throw new Error(`waiting for ${waiting.join(', ')}`);
+        return true;
+      },
+      300_000,
+    );
+    return (performance.now() - started) / 1000;
+  }
+
+  const prometheusTargets = async () => {
+    const res = await fetch('http://127.0.0.1:9090/api/v1/targets?state=active');
+    const body = (await res.json()) as {
+      data: { activeTargets: { labels: { job: string }; health: string; lastError: string }[] };
+    };
+    return body.data.activeTargets;
+  };
+
+  async function everyTargetUp(): Promise<void> {
+    await waitFor(
+      'every Prometheus target up',
+      async () => {
+        const targets = await prometheusTargets();
+        const down = targets.filter((t) => t.health !== 'up');
+        if (targets.length === 0 || down.length > 0)
+          throw new Error(down.map((t) => `${t.labels.job}: ${t.health} ${t.lastError}`).join('; ') || 'no targets');
+        return targets;
+      },
+      120_000,
+    );
+  }
+
+  /** The console on main-app's published port, and each AI service through its gateway. */
+  async function consoleAndGateway(base: string, services: readonly string[]): Promise<void> {
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('<div id="root">');
+    for (const name of services.filter((s) => s !== 'main-app' && getService(s))) {
+      expect(await routesTo(base, getService(name).apiPrefix), `gateway → ${name}`).toBe(true);
+    }
+    const analysed = await fetch(`${base}/api/sentiment/analyze`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'The containers work, great!' }),
+    });
+    expect(analysed.status).toBe(200);
+    expect(((await analysed.json()) as { label: string }).label).toBe('positive');
+  }
+
+  const env = (extra: Record<string, string> = {}) =>
+    new Map([...filledEnv(), ['AZORA_VERSION', TAG], ...Object.entries(extra)]);
+  const catalogNames = new Set(SERVICES.map((s) => s.name));
+  /** Grafana is not packaged for Debian: no stand-in, so it is left out of the run. */
+  const runnable = (project: ComposeProject) => project.services.filter((s) => s !== 'grafana');
+
+  describe('prod + monitoring (docker-compose.prod.yml, docker-compose.monitoring.yml)', () => {
+    let project: ComposeProject;
+    const base = 'http://127.0.0.1:80';
+    const victim = 'ai-sentiment';
+
+    beforeAll(async () => {
+      project = await ComposeProject.create(
+        `azora-ci-prod-${process.pid}`,
+        ['vessels/docker-compose.prod.yml', 'vessels/docker-compose.monitoring.yml'],
+        env(),
+      );
+    });
+    afterAll(async () => {
+      await project?.remove();
+    }, 120_000);
+
+    it('comes up with every container healthy', async () => {
+      note('compose prod+monitoring', { 'up → healthy s': Math.round(await upAndHealthy(project, runnable(project))) });
+    }, 600_000);
+
+    it('serves the console on the published port and proxies every service through the gateway', async () => {
+      await consoleAndGateway(
+        base,
+        project.services.filter((s) => catalogNames.has(s)),
+      );
+    }, 60_000);
+
+    it('has every Prometheus target up, scraped in its container', async () => {
+      await everyTargetUp();
+      const jobs = (await prometheusTargets()).map((t) => t.labels.job);
+      for (const service of project.services.filter((s) => catalogNames.has(s))) expect(jobs).toContain(service);
+    }, 180_000);
+
+    it('brings a crashed service back by its restart policy', async () => {
+      const container = await project.container(victim);
+      const before = await containerState(container);
+      // A crash as Docker sees one (the OOM killer does the same). `docker kill` would not
+      // do: engine 20.10 counts it as a manual stop, which restart policies leave alone.
+      process.kill(before.pid, 'SIGKILL');
+      await waitFor(
+        `${victim} restarted and healthy`,
+        async () => {
+          const state = await containerState(container);
+          return state.restartCount > before.restartCount && isUp(state) ? state : undefined;
+        },
+        120_000,
+      );
+    }, 150_000);
+
+    it('shows a killed service down on the status board, fires ServiceDown into Alertmanager, and ready again once started', async () => {
+      const container = await project.container(victim);
+      await docker(['kill', container]);
+      const stateOnBoard = async () => {
+        const res = await fetch(`${base}/api/platform/status`);
+        const report = (await res.json()) as { services: { name: string; state: string }[] };
+        return report.services.find((s) => s.name === victim)?.state;
+      };
+      await waitFor(
+        `${victim} down on the status board`,
+        async () => ((await stateOnBoard()) === 'down' ? true : undefined),
+        60_000,
+      );
+      const alert = await waitFor(
+        'ServiceDown in Alertmanager',
+        async () => {
+          const res = await fetch('http://127.0.0.1:9093/api/v2/alerts?active=true');
+          const alerts = (await res.json()) as { labels: Record<string, string> }[];
+          return alerts.find((a) => a.labels.alertname === 'ServiceDown' && a.labels.service === victim);
+        },
+        240_000,
+      );
+      expect(alert.labels.severity).toBe('critical');
+      await docker(['start', container]);
+      await waitFor(
+        `${victim} ready on the status board`,
+        async () => ((await stateOnBoard()) === 'ready' ? true : undefined),
+        120_000,
+      );
+    }, 420_000);
+
+    it('leaves no container, network or volume behind after down -v', async () => {
+      await project.remove();
+      expect(await project.leftovers()).toEqual([]);
+    }, 120_000);
+  });
+
+  describe('dev (docker-compose.yml)', () => {
+    let project: ComposeProject;
+    beforeAll(async () => {
+      // The host's own Redis holds 6379 on these machines.
+      project = await ComposeProject.create(
+        `azora-ci-dev-${process.pid}`,
+        ['vessels/docker-compose.yml'],
+        env({ DEV_REDIS_PORT: '16379' }),
+      );
+    });
+    afterAll(async () => {
+      await project?.remove();
+    }, 120_000);
+
+    it('comes up healthy, serves the console and proxies every service', async () => {
+      note('compose dev', { 'up → healthy s': Math.round(await upAndHealthy(project, runnable(project))) });
+      await consoleAndGateway(
+        'http://127.0.0.1:3000',
+        project.services.filter((s) => catalogNames.has(s)),
+      );
+      await project.remove();
+      expect(await project.leftovers()).toEqual([]);
+    }, 600_000);
+  });
+
+  describe('production + monitoring (docker-compose.production.yml, docker-compose.monitoring.yml)', () => {
+    let project: ComposeProject;
+    beforeAll(async () => {
+      project = await ComposeProject.create(
+        `azora-ci-production-${process.pid}`,
+        ['vessels/docker-compose.production.yml', 'vessels/docker-compose.monitoring.yml'],
+        env(),
+      );
+    });
+    afterAll(async () => {
+      await project?.remove();
+    }, 120_000);
+
+    it('comes up healthy, routes through the gateway, has every target scraped, and leaves nothing after down -v', async () => {
+      note('compose production+monitoring', {
+        'up → healthy s': Math.round(await upAndHealthy(project, runnable(project))),
+      });
+      await consoleAndGateway(
+        'http://127.0.0.1:80',
+        project.services.filter((s) => catalogNames.has(s)),
+      );
+      await everyTargetUp();
+      await project.remove();
+      expect(await project.leftovers()).toEqual([]);
+    }, 900_000);
+  });
+});
