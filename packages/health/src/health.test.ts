@@ -39,14 +39,19 @@ describe('runChecks', () => {
   });
 
   it('runs checks concurrently', async () => {
-    const started = Date.now();
-    const slow = () => new Promise((resolve) => setTimeout(resolve, 150));
-    await runChecks([
-      { name: 'a', check: slow },
-      { name: 'b', check: slow },
-      { name: 'c', check: slow },
-    ]);
-    expect(Date.now() - started).toBeLessThan(400);
+    // Each check passes only once all three have started: run one after another, they time out.
+    let started = 0;
+    let allStarted: () => void = () => {};
+    const barrier = new Promise<void>((resolve) => {
+      allStarted = resolve;
+    });
+    const check = async () => {
+      started += 1;
+      if (started === 3) allStarted();
+      await barrier;
+    };
+    const report = await runChecks(['a', 'b', 'c'].map((name) => ({ name, check, timeoutMs: 5000 })));
+    expect(report.status).toBe('ready');
   });
 
   it('reports an optional failure as degraded and a required one as not ready', async () => {

@@ -51,6 +51,19 @@ async function startFixture(env: Record<string, string> = {}) {
   return { child, port, exited, output: () => output, printed };
 }
 
+/** Resolves once a request to `url` is refused (the listener has closed); fails after 5 s. */
+async function refused(url: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const failed = await fetch(url).then(
+      () => false,
+      () => true,
+    );
+    if (failed) return;
+  }
+  throw new Error(`${url} still answers 5 s after SIGTERM`);
+}
+
 interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -142,16 +155,16 @@ async function sigtermWithQueuedClients(started: Awaited<ReturnType<typeof start
 
 describe('graceful shutdown', () => {
   it('on SIGTERM: finishes in-flight requests, refuses new ones, closes resources in reverse, exits 0', async () => {
-    const { child, port, exited, output } = await startFixture();
+    const { child, port, exited, output, printed } = await startFixture();
     const url = `http://127.0.0.1:${port}`;
     expect((await fetch(`${url}/health/ready`)).status).toBe(200);
 
     const inFlight = fetch(`${url}/slow?ms=600`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await printed('slow', 1);
     const started = Date.now();
     child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await expect(fetch(`${url}/health`)).rejects.toThrow();
+    // New connections are refused once the listener closes, while /slow is still in flight.
+    await refused(`${url}/health`);
 
     const response = await inFlight;
     expect(response.status).toBe(200);
@@ -215,9 +228,9 @@ describe('graceful shutdown', () => {
   });
 
   it('gives up after the shutdown limit and exits 1 when a request will not finish', async () => {
-    const { child, port, exited } = await startFixture({ SHUTDOWN_TIMEOUT_MS: '500' });
+    const { child, port, exited, printed } = await startFixture({ SHUTDOWN_TIMEOUT_MS: '500' });
     const stuck = fetch(`http://127.0.0.1:${port}/slow?ms=30000`).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await printed('slow', 1);
     const started = Date.now();
     child.kill('SIGTERM');
     const [code] = await exited;
