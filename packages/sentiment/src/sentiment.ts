@@ -50,13 +50,14 @@ export function splitSentences(text: string): string[] {
   return [...sentenceSegmenter.segment(text)].map((s) => s.segment.trim()).filter(Boolean);
 }
 
-function score(text: string): VaderScores & { label: SentimentLabel } {
+/** Scores the text as a whole (no per-sentence breakdown). */
+export function scoreText(text: string): VaderScores & { label: SentimentLabel } {
   const scores = polarityScores(text, { neutralPhrases: NEUTRAL_PHRASES });
   return { ...scores, label: labelFor(scores.compound) };
 }
 
 /** Scores the whole text and each of its sentences. */
 export function analyze(text: string): SentimentResult {
-  const sentences = splitSentences(text).map((sentence) => ({ text: sentence, ...score(sentence) }));
-  return { ...score(text), sentences };
+  const sentences = splitSentences(text).map((sentence) => ({ text: sentence, ...scoreText(sentence) }));
+  return { ...scoreText(text), sentences };
 }

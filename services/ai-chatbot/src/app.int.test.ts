@@ -60,7 +60,11 @@ describe('POST /api/chatbot/message', () => {
     expect(first.body).toMatchObject({ intent: 'compliance.deadline', handoff: false });
     expect(first.body.reply).toMatch(/one month/);
     expect(first.body.sessionId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(first.body.sentiment).toEqual({ label: expect.any(String), compound: expect.any(Number) });
+    expect(first.body.sentiment).toEqual({
+      label: expect.any(String),
+      compound: expect.any(Number),
+      source: 'ai-sentiment',
+    });
     expect(first.body.sources[0]).toEqual({ id: 'gdpr-access', question: expect.stringMatching(/GDPR access/) });
 
     const second = await send({ sessionId: first.body.sessionId, text: 'and for CCPA?' });
@@ -92,31 +96,35 @@ describe('POST /api/chatbot/message', () => {
 
   it('declines an out-of-scope question with the fallback and counts it', async () => {
     const before = await metric(app, /^chatbot_fallbacks_total/);
+    const noneBefore = await metric(app, /^chatbot_messages_total\{.*intent="None"/);
     const res = await send({ text: 'What is the capital of France?' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ intent: 'None', reply: FALLBACK_REPLY, handoff: false });
     expect(res.body.sources).toBeUndefined();
     expect(await metric(app, /^chatbot_fallbacks_total/)).toBe(before + 1);
-    expect(await metric(app, /^chatbot_messages_total\{.*intent="None"/)).toBeGreaterThanOrEqual(1);
+    expect(await metric(app, /^chatbot_messages_total\{.*intent="None"/)).toBe(noneBefore + 1);
   });
 
   it('hands a strongly negative message to a human and records why', async () => {
+    const before = await metric(app, /^chatbot_handoffs_total\{.*reason="negative_sentiment"/);
     const res = await send({
       text: 'This is terrible. I hate this awful wallet, my transfer failed again and I am furious!',
     });
     expect(res.status).toBe(200);
     expect(res.body.handoff).toBe(true);
+    expect(res.body.sentiment).toMatchObject({ source: 'ai-sentiment' });
     expect(res.body.sentiment.compound).toBeLessThanOrEqual(-0.6);
     expect(res.body.reply).toMatch(/flagged this conversation for a human/);
     const session = await request(app).get(`/api/chatbot/sessions/${res.body.sessionId}`);
     expect(session.body.context).toMatchObject({ handoff: 'negative_sentiment' });
-    expect(await metric(app, /^chatbot_handoffs_total\{.*reason="negative_sentiment"/)).toBe(1);
+    expect(await metric(app, /^chatbot_handoffs_total\{.*reason="negative_sentiment"/)).toBe(before + 1);
   });
 
   it('hands over when the user asks for a person', async () => {
+    const before = await metric(app, /^chatbot_handoffs_total\{.*reason="requested"/);
     const res = await send({ text: 'can I speak to a real person please' });
     expect(res.body).toMatchObject({ intent: 'handoff.human', handoff: true });
-    expect(await metric(app, /^chatbot_handoffs_total\{.*reason="requested"/)).toBe(1);
+    expect(await metric(app, /^chatbot_handoffs_total\{.*reason="requested"/)).toBe(before + 1);
   });
 
   it('keeps every message when one session receives many at once', async () => {
@@ -137,12 +145,32 @@ describe('POST /api/chatbot/message', () => {
     }
   });
 
-  it('starts a fresh session for an unknown or expired session id', async () => {
-    const unknown = '0b9a4a77-5c3e-4d55-9a57-0e4b3f0c2d11';
+  it('answers 404 "session expired" when the session keys are gone from Redis (restart, TTL)', async () => {
+    const first = await send({ text: 'How long do I have to answer a GDPR access request?' });
+    expect(first.status).toBe(200);
+    const id: string = first.body.sessionId;
+    // What a Redis restart without persistence, or the TTL, does: the keys are gone.
+    expect(await redis.client.del(`session:${id}`, `session:${id}:messages`)).toBe(2);
+
+    const res = await send({ sessionId: id, text: 'and for CCPA?' });
+    expectProblem(res, 404, /session .* expired/);
+    expect(res.body).toMatchObject({ code: 'session_expired', sessionId: id });
+    // Nothing was stored under the old id or a new one.
+    expect(await redis.client.exists(`session:${id}`, `session:${id}:messages`)).toBe(0);
+    expect((await request(app).get(`/api/chatbot/sessions/${id}`)).status).toBe(404);
+
+    // Starting over (no sessionId) works.
+    const fresh = await send({ text: 'and for CCPA?' });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.sessionId).not.toBe(id);
+  });
+
+  it('answers the same 404 for a session id that was never issued (indistinguishable after a wipe)', async () => {
+    const unknown = '0B9A4A77-5C3E-4D55-9A57-0E4B3F0C2D11';
     const res = await send({ sessionId: unknown, text: 'hi' });
-    expect(res.status).toBe(200);
-    expect(res.body.sessionId).not.toBe(unknown);
-    expect((await request(app).get(`/api/chatbot/sessions/${res.body.sessionId}`)).body.messages).toHaveLength(2);
+    expectProblem(res, 404, /session .* expired/);
+    expect(res.body).toMatchObject({ code: 'session_expired', sessionId: unknown.toLowerCase() });
+    expect(await redis.client.exists(`session:${unknown.toLowerCase()}`)).toBe(0);
   });
 
   it('rejects bad input with a 4xx problem', async () => {
@@ -183,24 +211,31 @@ describe('GET /api/chatbot/sessions/:id', () => {
     expectProblem(
       await request(app).get('/api/chatbot/sessions/0b9a4a77-5c3e-4d55-9a57-0e4b3f0c2d11'),
       404,
-      /unknown or expired/,
+      /session .* expired/,
     );
     expectProblem(await request(app).get('/api/chatbot/sessions/not-a-session'), 400, /id: must be a session id/);
   });
 });
 
 describe('when ai-sentiment is down or slow', () => {
-  it('still answers, with sentiment null, counts the error and reports readiness as degraded', async () => {
+  const ANGRY = 'this is terrible, I hate it, worst service ever';
+
+  it('still answers, scores the text locally, counts the error and reports readiness as degraded', async () => {
     const { app: degraded } = await createChatbotService({
       redis: redis.client,
       assistant,
       sentimentUrl: `http://127.0.0.1:${await freePort()}`,
       logger,
     });
+    const errors = await metric(degraded, /^chatbot_sentiment_errors_total/);
     const res = await send({ text: 'what does ai-vision do?' }, degraded);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ intent: 'service.describe', sentiment: null, handoff: false });
-    expect(await metric(degraded, /^chatbot_sentiment_errors_total/)).toBe(1);
+    expect(res.body).toMatchObject({
+      intent: 'service.describe',
+      sentiment: { label: 'neutral', compound: 0, source: 'local' },
+      handoff: false,
+    });
+    expect(await metric(degraded, /^chatbot_sentiment_errors_total/)).toBe(errors + 1);
     const ready = await request(degraded).get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe('degraded');
@@ -208,7 +243,27 @@ describe('when ai-sentiment is down or slow', () => {
     expect(ready.body.checks.redis.status).toBe('pass');
   });
 
-  it('does not wait for a slow ai-sentiment beyond its timeout', async () => {
+  it('still hands a strongly negative message to a human while ai-sentiment is down', async () => {
+    const { app: degraded } = await createChatbotService({
+      redis: redis.client,
+      assistant,
+      sentimentUrl: `http://127.0.0.1:${await freePort()}`,
+      logger,
+    });
+    const errors = await metric(degraded, /^chatbot_sentiment_errors_total/);
+    const handoffs = await metric(degraded, /^chatbot_handoffs_total\{.*reason="negative_sentiment"/);
+    const res = await send({ text: ANGRY }, degraded);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ handoff: true, sentiment: { label: 'negative', source: 'local' } });
+    expect(res.body.sentiment.compound).toBeLessThanOrEqual(-0.6);
+    expect(res.body.reply).toMatch(/flagged this conversation for a human/);
+    const session = await request(degraded).get(`/api/chatbot/sessions/${res.body.sessionId}`);
+    expect(session.body.context).toMatchObject({ handoff: 'negative_sentiment' });
+    expect(await metric(degraded, /^chatbot_sentiment_errors_total/)).toBe(errors + 1);
+    expect(await metric(degraded, /^chatbot_handoffs_total\{.*reason="negative_sentiment"/)).toBe(handoffs + 1);
+  });
+
+  it('does not wait for a slow ai-sentiment beyond its timeout, and still hands off on strong negativity', async () => {
     const upstream = await startApp((_req, res) => {
       const timer = setTimeout(() => res.end('{}'), 5000);
       res.on('close', () => clearTimeout(timer));
@@ -221,11 +276,40 @@ describe('when ai-sentiment is down or slow', () => {
         sentimentTimeoutMs: 200,
         logger,
       });
+      const errors = await metric(timed, /^chatbot_sentiment_errors_total/);
       const started = performance.now();
       const res = await send({ text: 'how do I run the platform locally?' }, timed);
       expect(performance.now() - started).toBeLessThan(2000);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ intent: 'ops.run-locally', sentiment: null });
+      expect(res.body).toMatchObject({ intent: 'ops.run-locally', sentiment: { source: 'local' }, handoff: false });
+
+      const angry = await send({ text: ANGRY }, timed);
+      expect(angry.status).toBe(200);
+      expect(angry.body).toMatchObject({ handoff: true, sentiment: { source: 'local' } });
+      expect(angry.body.sentiment.compound).toBeLessThanOrEqual(-0.6);
+      // Both timeouts are counted as upstream failures.
+      expect(await metric(timed, /^chatbot_sentiment_errors_total/)).toBe(errors + 2);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it('falls back to the local score when ai-sentiment answers without a score', async () => {
+    const upstream = await startApp((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end('{"label":"negative"}');
+    });
+    try {
+      const { app: broken } = await createChatbotService({
+        redis: redis.client,
+        assistant,
+        sentimentUrl: upstream.url,
+        logger,
+      });
+      const errors = await metric(broken, /^chatbot_sentiment_errors_total/);
+      const res = await send({ text: ANGRY }, broken);
+      expect(res.body).toMatchObject({ handoff: true, sentiment: { source: 'local' } });
+      expect(await metric(broken, /^chatbot_sentiment_errors_total/)).toBe(errors + 1);
     } finally {
       await upstream.close();
     }

@@ -1,14 +1,25 @@
-import { randomUUID } from 'node:crypto';
 import { defaultUrl } from '@azora/catalog';
-import { createService, HttpProblem, type Logger, parseBody, parseParams, type Service, z } from '@azora/service-kit';
+import {
+  createService,
+  HttpProblem,
+  type Logger,
+  parseBody,
+  parseParams,
+  type Service,
+  serviceVersion,
+  z,
+} from '@azora/service-kit';
 import type { Redis } from 'ioredis';
-import { Assistant, type ConversationContext, HANDOFF_INTENT } from './assistant.ts';
-import { NEGATIVE_HANDOFF_REPLY, NONE_INTENT } from './corpus/intents.ts';
+import { Assistant, type ConversationContext } from './assistant.ts';
+import { NONE_INTENT } from './corpus/intents.ts';
+import { decideHandoff } from './handoff.ts';
 import { type MessageSentiment, SentimentClient } from './sentiment-client.ts';
-import { SessionStore, type StoredMessage } from './sessions.ts';
+import { SessionStore } from './sessions.ts';
+
+export type { HandoffReason } from './handoff.ts';
 
 export const SERVICE_NAME = 'ai-chatbot';
-export const VERSION = '0.1.0';
+export const VERSION = serviceVersion(new URL('../package.json', import.meta.url));
 
 export interface ChatbotServiceOptions {
   /** Redis client; give it a `keyPrefix` (REDIS_KEY_PREFIX) to share a server. */
@@ -32,8 +43,6 @@ export interface ChatbotServiceOptions {
   otlpEndpoint?: string;
 }
 
-export type HandoffReason = 'negative_sentiment' | 'requested';
-
 export interface MessageResponse {
   sessionId: string;
   reply: string;
@@ -41,7 +50,20 @@ export interface MessageResponse {
   confidence: number;
   sources?: { id: string; question: string }[];
   handoff: boolean;
-  sentiment: MessageSentiment | null;
+  /** From ai-sentiment, or from the local fallback (`source: 'local'`) when it failed or was slow. */
+  sentiment: MessageSentiment;
+}
+
+/**
+ * A session id the store does not know: expired by its TTL, lost with Redis' data, or never
+ * issued (after a wipe there is no telling these apart). The client starts a new conversation.
+ */
+function sessionExpired(id: string): HttpProblem {
+  return new HttpProblem(
+    404,
+    `session ${id} expired or was never issued; start a new conversation by sending the message without a sessionId`,
+    { extensions: { code: 'session_expired', sessionId: id } },
+  );
 }
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -128,54 +150,29 @@ export async function createChatbotService(options: ChatbotServiceOptions): Prom
       });
       const sentimentErrors = metrics.counter({
         name: 'chatbot_sentiment_errors_total',
-        help: 'Messages answered without a sentiment score because ai-sentiment failed or was slow',
+        help: 'Messages scored by the local fallback because ai-sentiment failed or was slow',
       });
 
       app.post('/api/chatbot/message', async (req, res) => {
-        const body = parseBody(MessageRequest, req);
+        const { sessionId, text } = parseBody(MessageRequest, req);
         const receivedAt = new Date().toISOString();
         // Sentiment runs while the session loads and the message is classified.
-        const scoring = sentiment.score(body.text, logger, () => sentimentErrors.inc());
-        let id = body.sessionId;
-        const stored = id ? await storeCall(() => store.context(id as string)) : undefined;
-        // An unknown or expired session id starts a new conversation under a fresh id.
-        let create = stored === undefined;
-        if (create) id = randomUUID();
-        const result = await assistant.respond(body.text, (stored ?? {}) as ConversationContext);
+        const scoring = sentiment.score(text, logger, () => sentimentErrors.inc());
+        const stored = sessionId === undefined ? {} : await storeCall(() => store.context(sessionId));
+        if (stored === undefined) throw sessionExpired(sessionId as string);
+        const result = await assistant.respond(text, stored as ConversationContext);
         const mood = await scoring;
-
-        let reason: HandoffReason | undefined;
-        let reply = result.reply;
-        if (result.handoffRequested) {
-          reason = 'requested';
-        } else if (mood && mood.compound <= handoffThreshold) {
-          reason = 'negative_sentiment';
-          const answered = result.intent !== NONE_INTENT && result.intent !== HANDOFF_INTENT;
-          reply = answered ? `${NEGATIVE_HANDOFF_REPLY} Meanwhile: ${result.reply}` : NEGATIVE_HANDOFF_REPLY;
-        }
+        const { reason, reply } = decideHandoff(result, mood, handoffThreshold);
 
         const context: Record<string, unknown> = { ...result.context };
         if (reason) Object.assign(context, { handoff: reason, handoffAt: receivedAt });
-        const messages: StoredMessage[] = [
-          { role: 'user', text: body.text, at: receivedAt },
-          {
-            role: 'assistant',
-            text: reply,
-            at: new Date().toISOString(),
-            intent: result.intent,
-            confidence: result.confidence,
-          },
-        ];
-        // The session may expire between reading and writing; then it starts afresh.
-        for (let attempt = 0; ; attempt++) {
-          const saved = await storeCall(() =>
-            store.append(id as string, messages, context, { create, now: receivedAt }),
-          );
-          if (saved) break;
-          if (attempt >= 2) throw new HttpProblem(503, 'could not save the conversation; try again');
-          id = randomUUID();
-          create = true;
-        }
+        const answeredAt = new Date().toISOString();
+        const { intent, confidence: score } = result;
+        const id = await storeCall(() =>
+          store.saveTurn(sessionId, { text, receivedAt, reply, answeredAt, intent, confidence: score, context }),
+        );
+        // The session may expire (or Redis lose it) between reading and saving.
+        if (id === undefined) throw sessionExpired(sessionId as string);
 
         messagesTotal.inc({ intent: result.intent });
         confidence.observe(result.confidence);
@@ -183,7 +180,7 @@ export async function createChatbotService(options: ChatbotServiceOptions): Prom
         if (reason) handoffs.inc({ reason });
 
         const response: MessageResponse = {
-          sessionId: id as string,
+          sessionId: id,
           reply,
           intent: result.intent,
           confidence: result.confidence,
@@ -197,7 +194,7 @@ export async function createChatbotService(options: ChatbotServiceOptions): Prom
       app.get('/api/chatbot/sessions/:id', async (req, res) => {
         const { id } = parseParams(SessionParams, req);
         const session = await storeCall(() => store.get(id));
-        if (!session) throw new HttpProblem(404, `no session ${id} (unknown or expired)`);
+        if (!session) throw sessionExpired(id);
         res.json(session);
       });
     },

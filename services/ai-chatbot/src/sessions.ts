@@ -3,7 +3,11 @@
  * context as `ctx:<field>` entries) and a list `session:<id>:messages`. Both expire after
  * the TTL without a message. One Lua script appends a turn and merges context atomically, so
  * concurrent messages in one session never lose history.
+ *
+ * A session whose keys are gone (its TTL passed, or Redis lost its data) is never recreated
+ * under the same id: `saveTurn` reports it, so the caller can tell the user it expired.
  */
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 export interface StoredMessage {
@@ -22,11 +26,27 @@ export interface Session {
   messages: StoredMessage[];
 }
 
+/** One exchange: the user's message, the reply, and the context fields to set. */
+export interface Turn {
+  text: string;
+  receivedAt: string;
+  reply: string;
+  answeredAt: string;
+  intent: string;
+  confidence: number;
+  context: Record<string, unknown>;
+}
+
 export interface SessionStoreOptions {
   ttlSeconds: number;
   /** Oldest messages beyond this many are dropped (default 200). */
   maxMessages?: number;
+  /** Makes ids for new sessions (default: random UUIDs). */
+  newId?: () => string;
 }
+
+/** New ids tried before giving up; a taken random UUID is all but impossible. */
+const CREATE_ATTEMPTS = 3;
 
 const CONTEXT_FIELD = 'ctx:';
 
@@ -58,12 +78,14 @@ export class SessionStore {
   private readonly redis: ScriptedRedis;
   private readonly ttlSeconds: number;
   private readonly maxMessages: number;
+  private readonly newId: () => string;
 
   constructor(redis: Redis, options: SessionStoreOptions) {
     redis.defineCommand('chatbotAppend', { numberOfKeys: 2, lua: APPEND_SCRIPT });
     this.redis = redis as ScriptedRedis;
     this.ttlSeconds = options.ttlSeconds;
     this.maxMessages = options.maxMessages ?? 200;
+    this.newId = options.newId ?? randomUUID;
   }
 
   private keys(id: string): [string, string] {
@@ -100,6 +122,27 @@ export class SessionStore {
       ...fields,
     );
     return result === 1;
+  }
+
+  /**
+   * Saves a turn in session `id`, or in a new session when `id` is undefined, and returns the
+   * session's id. Returns undefined when session `id` does not exist (never issued, expired,
+   * or lost with Redis' data, also between reading its context and saving).
+   */
+  async saveTurn(id: string | undefined, turn: Turn): Promise<string | undefined> {
+    const messages: StoredMessage[] = [
+      { role: 'user', text: turn.text, at: turn.receivedAt },
+      { role: 'assistant', text: turn.reply, at: turn.answeredAt, intent: turn.intent, confidence: turn.confidence },
+    ];
+    if (id !== undefined) {
+      const saved = await this.append(id, messages, turn.context, { create: false, now: turn.receivedAt });
+      return saved ? id : undefined;
+    }
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+      const created = this.newId();
+      if (await this.append(created, messages, turn.context, { create: true, now: turn.receivedAt })) return created;
+    }
+    throw new Error(`could not create a session: ${CREATE_ATTEMPTS} new ids were all taken`);
   }
 
   async get(id: string): Promise<Session | undefined> {

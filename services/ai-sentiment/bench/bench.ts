@@ -6,7 +6,7 @@
 // Load comes from wrk (apt-get install wrk).
 import { fileURLToPath } from 'node:url';
 import { compare, load, meanThroughput, printTable, roundSeconds, startNodeServer } from '@azora/bench';
-import { analyze } from '../src/sentiment.ts';
+import { analyze } from '@azora/sentiment';
 
 const KIT_OVERHEAD_TARGET = 0.8;
 const BATCH = [

@@ -1,9 +1,8 @@
-import { createService, type Logger, parseBody, type Service, z } from '@azora/service-kit';
-import { analyze } from './sentiment.ts';
-import { lexiconSize, polarityScores } from './vader.ts';
+import { analyze, lexiconSize, polarityScores } from '@azora/sentiment';
+import { createService, type Logger, parseBody, type Service, serviceVersion, z } from '@azora/service-kit';
 
 export const SERVICE_NAME = 'ai-sentiment';
-export const VERSION = '0.1.0';
+export const VERSION = serviceVersion(new URL('../package.json', import.meta.url));
 
 export interface SentimentServiceOptions {
   logger?: Logger;

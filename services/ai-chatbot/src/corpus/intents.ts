@@ -402,7 +402,7 @@ export const INTENTS: readonly IntentDefinition[] = [
       'Readiness (/health/ready) runs each dependency check with its own timeout. A failing required check (its database, ' +
       'Redis, a loaded model) makes the service not_ready and the endpoint answers 503. A failing optional check — usually ' +
       'another service it calls, like ai-sentiment for this chatbot — makes it "degraded": it still answers 200 and keeps ' +
-      'serving, with less (for example replies without a sentiment score). The JSON body names each check and its error.',
+      'serving, with less (this chatbot then scores sentiment locally instead). The JSON body names each check and its error.',
   },
   {
     name: 'ops.run-locally',

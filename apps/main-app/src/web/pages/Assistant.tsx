@@ -1,18 +1,35 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { type ApiError, api, type ChatReply, type ChatSession } from '../api.ts';
+import { ApiError, api, type ChatReply, type ChatSession } from '../api.ts';
 import { ErrorMessage, ServiceBanner, Spinner } from '../components.tsx';
 
 const SESSION_KEY = 'azora.chatbot.sessionId';
+const EXPIRED_NOTICE = 'Your previous conversation has expired; starting a new one.';
 
 interface Message {
   id: string;
-  role: 'user' | 'assistant';
+  /** `notice`: a note from the console itself, e.g. that the conversation expired. */
+  role: 'user' | 'assistant' | 'notice';
   text: string;
   intent?: string;
   confidence?: number;
   handoff?: boolean;
   sentiment?: ChatReply['sentiment'];
 }
+
+const expiredNotice = (): Message => ({ id: `notice-${Date.now()}`, role: 'notice', text: EXPIRED_NOTICE });
+
+/**
+ * The chatbot answers 404 `session_expired` for a session it no longer has (its TTL passed,
+ * or Redis lost its data) instead of silently starting another one.
+ */
+const isSessionExpired = (error: unknown) =>
+  error instanceof ApiError && error.status === 404 && error.code === 'session_expired';
+
+const postMessage = (text: string, sessionId: string | null) =>
+  api<ChatReply>('/api/chatbot/message', {
+    method: 'POST',
+    json: sessionId ? { sessionId, text } : { text },
+  });
 
 export function AssistantPage() {
   const [storedSession] = useState(() => sessionStorage.getItem(SESSION_KEY));
@@ -34,10 +51,11 @@ export function AssistantPage() {
       },
       (caught: ApiError) => {
         if (cancelled) return;
-        if (caught.status === 404) {
-          // Expired on the server: start afresh.
+        if (isSessionExpired(caught)) {
+          // Expired on the server: say so, and start afresh.
           sessionStorage.removeItem(SESSION_KEY);
           setSessionId(null);
+          setMessages([expiredNotice()]);
         } else setError(caught);
       },
     );
@@ -56,13 +74,22 @@ export function AssistantPage() {
     if (!message || busy) return;
     setBusy(true);
     setError(null);
-    setMessages((current) => [...current, { id: `local-${Date.now()}`, role: 'user', text: message }]);
+    const localId = `local-${Date.now()}`;
+    setMessages((current) => [...current, { id: localId, role: 'user', text: message }]);
     setText('');
     try {
-      const reply = await api<ChatReply>('/api/chatbot/message', {
-        method: 'POST',
-        json: sessionId ? { sessionId, text: message } : { text: message },
-      });
+      let reply: ChatReply;
+      try {
+        reply = await postMessage(message, sessionId);
+      } catch (caught) {
+        if (!sessionId || !isSessionExpired(caught)) throw caught;
+        // The service lost the conversation: say so where it broke off, and send the message
+        // again as the first of a new one.
+        sessionStorage.removeItem(SESSION_KEY);
+        setSessionId(null);
+        setMessages((current) => current.flatMap((m) => (m.id === localId ? [expiredNotice(), m] : [m])));
+        reply = await postMessage(message, null);
+      }
       sessionStorage.setItem(SESSION_KEY, reply.sessionId);
       setSessionId(reply.sessionId);
       setMessages((current) => [
@@ -100,19 +127,25 @@ export function AssistantPage() {
           {messages.length === 0 ? (
             <p className="muted">Ask about the platform: services, status, compliance, your account…</p>
           ) : (
-            messages.map((m) => (
-              <div key={m.id} className={`bubble bubble-${m.role}`} data-role={m.role}>
-                <p>{m.text}</p>
-                {m.role === 'assistant' && m.intent ? (
-                  <p className="bubble-meta">
-                    intent {m.intent}
-                    {m.confidence === undefined ? '' : ` · ${(m.confidence * 100).toFixed(0)}%`}
-                    {m.sentiment ? ` · your tone: ${m.sentiment.label}` : ''}
-                    {m.handoff ? ' · handed to a person' : ''}
-                  </p>
-                ) : null}
-              </div>
-            ))
+            messages.map((m) =>
+              m.role === 'notice' ? (
+                <div key={m.id} className="banner banner-warning" role="status" data-role="notice">
+                  {m.text}
+                </div>
+              ) : (
+                <div key={m.id} className={`bubble bubble-${m.role}`} data-role={m.role}>
+                  <p>{m.text}</p>
+                  {m.role === 'assistant' && m.intent ? (
+                    <p className="bubble-meta">
+                      intent {m.intent}
+                      {m.confidence === undefined ? '' : ` · ${(m.confidence * 100).toFixed(0)}%`}
+                      {m.sentiment ? ` · your tone: ${m.sentiment.label}` : ''}
+                      {m.handoff ? ' · handed to a person' : ''}
+                    </p>
+                  ) : null}
+                </div>
+              ),
+            )
           )}
           {busy ? <Spinner label="Assistant is typing…" /> : null}
         </div>
