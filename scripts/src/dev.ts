@@ -24,6 +24,10 @@ ready and prints where it listens. Ctrl-C stops everything.
 
 DATABASE_URL, REDIS_URL, MQTT_URL, MONGODB_URI: servers to use instead of the
 127.0.0.1 defaults. CHROMIUM_PATH: the browser for services that render pages.
+API_KEYS, JWT_SECRET: the credentials services accept for writes that need a role;
+when neither is set, an operator key and an admin key are made for the run and
+printed. TRUST_PROXY: proxies whose x-forwarded-for the services believe (default
+loopback, where the gateway runs).
 `;
 
 function fail(message: string, code: number): never {

@@ -1,6 +1,6 @@
 import { getService, SERVICES } from '@azora/catalog';
 import { describe, expect, it } from 'vitest';
-import { type Connections, databaseName, serviceEnv, spawnEnv, withDatabase } from './env.ts';
+import { type Connections, databaseName, devCredentials, serviceEnv, spawnEnv, withDatabase } from './env.ts';
 
 const connections: Connections = {
   postgres: new Map([
@@ -85,10 +85,53 @@ describe('spawnEnv', () => {
       LOG_LEVEL: 'debug',
     };
     const sentiment = spawnEnv(shell, getService('ai-sentiment'), SERVICES, connections);
-    expect(sentiment).toEqual({ HOME: '/home/dev', LOG_LEVEL: 'debug', PORT: '3011', NODE_ENV: 'development' });
+    expect(sentiment).toEqual({
+      HOME: '/home/dev',
+      LOG_LEVEL: 'debug',
+      PORT: '3011',
+      NODE_ENV: 'development',
+      TRUST_PROXY: 'loopback',
+    });
     const chatbot = spawnEnv(shell, getService('ai-chatbot'), SERVICES, connections);
     expect(chatbot.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(chatbot).not.toHaveProperty('DATABASE_URL');
     expect(shell.DATABASE_URL).toBe('postgres://elsewhere/db');
+  });
+});
+
+describe('spawnEnv: the gateway as trusted proxy', () => {
+  it('trusts x-forwarded-for from loopback, where the gateway runs, unless the shell says otherwise', () => {
+    expect(spawnEnv({}, getService('ai-personalization'), SERVICES, connections).TRUST_PROXY).toBe('loopback');
+    const own = spawnEnv({ TRUST_PROXY: '10.0.0.5' }, getService('ai-personalization'), SERVICES, connections);
+    expect(own.TRUST_PROXY).toBe('10.0.0.5');
+  });
+});
+
+describe('devCredentials', () => {
+  it('generates an operator key and an admin key in the API_KEYS format when the shell sets neither variable', () => {
+    const { env, generated } = devCredentials({ HOME: '/home/dev' });
+    expect(generated.map(({ name, role }) => [name, role])).toEqual([
+      ['dev-operator', 'operator'],
+      ['dev-admin', 'admin'],
+    ]);
+    for (const { key } of generated) expect(key).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(env).toEqual({ API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(',') });
+  });
+
+  it('makes new keys on every run', () => {
+    const first = devCredentials({}).generated.map(({ key }) => key);
+    const second = devCredentials({}).generated.map(({ key }) => key);
+    expect(new Set([...first, ...second]).size).toBe(4);
+  });
+
+  it('uses API_KEYS or JWT_SECRET from the shell when set, and generates nothing', () => {
+    for (const shell of [
+      { API_KEYS: 'mine:operator:my-own-key-0123456789abcdef' },
+      { JWT_SECRET: 'my-own-secret-of-at-least-32-characters' },
+    ]) {
+      expect(devCredentials(shell)).toEqual({ env: {}, generated: [] });
+    }
+    // Empty counts as not set, as it does for the services.
+    expect(devCredentials({ API_KEYS: '', JWT_SECRET: ' ' }).generated).toHaveLength(2);
   });
 });

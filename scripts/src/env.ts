@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type ServiceEntry, upstreamsOf, urlVariable } from '@azora/catalog';
 
 /** Where the infrastructure a run started (or found) can be reached. */
@@ -54,7 +55,12 @@ export function serviceEnv(
 /** Decided per service by `pnpm dev`: a value from the shell must not reach services that do not declare that piece. */
 const INFRASTRUCTURE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'MQTT_URL', 'MONGODB_URI', 'CHROMIUM_PATH'];
 
-/** A service's whole environment: the inherited one without infrastructure variables, plus `serviceEnv`. */
+/**
+ * A service's whole environment: the inherited one without infrastructure variables, plus
+ * `serviceEnv`. Requests reach the services through main-app's gateway on this machine, so
+ * they believe the client address it adds to `x-forwarded-for` (`TRUST_PROXY=loopback`)
+ * unless the shell sets TRUST_PROXY.
+ */
 export function spawnEnv(
   inherited: NodeJS.ProcessEnv,
   service: ServiceEntry,
@@ -63,5 +69,27 @@ export function spawnEnv(
 ): NodeJS.ProcessEnv {
   const env = { ...inherited };
   for (const name of INFRASTRUCTURE_VARIABLES) delete env[name];
-  return { ...env, ...serviceEnv(service, services, connections) };
+  return { TRUST_PROXY: 'loopback', ...env, ...serviceEnv(service, services, connections) };
+}
+
+export interface DevCredentials {
+  /** Added to every service's environment: nothing when the shell has its own. */
+  env: Record<string, string>;
+  /** The API keys made for this run, to print. */
+  generated: { name: string; role: string; key: string }[];
+}
+
+/**
+ * What services that require authentication accept during `pnpm dev`: `API_KEYS` and
+ * `JWT_SECRET` from the shell when either is set, else an operator key and an admin key
+ * made for this run (random, never written to disk).
+ */
+export function devCredentials(inherited: NodeJS.ProcessEnv): DevCredentials {
+  if (inherited.API_KEYS?.trim() || inherited.JWT_SECRET?.trim()) return { env: {}, generated: [] };
+  const generated = ['operator', 'admin'].map((role) => ({
+    name: `dev-${role}`,
+    role,
+    key: randomBytes(24).toString('base64url'),
+  }));
+  return { env: { API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(',') }, generated };
 }

@@ -41,6 +41,9 @@ describe('runDev with fixture services', () => {
         DATABASE_URL: `postgres://postgres@${nothing}/postgres`,
         MQTT_URL: `mqtt://${nothing}`,
         REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        // Not set: keys are made for the run.
+        API_KEYS: '',
+        JWT_SECRET: '',
       },
       backoff: { initialMs: 500, maxMs: 2000, resetAfterMs: 60_000 },
       readyTimeoutMs: 20_000,
@@ -107,6 +110,24 @@ describe('runDev with fixture services', () => {
     expect(await envOf('ai-sentiment')).not.toHaveProperty('DATABASE_URL');
   });
 
+  it('makes an operator key and an admin key for the run, gives them to every service and prints how to use them', async () => {
+    const keys = [...output.matchAll(/^ {4}(dev-operator|dev-admin) +(operator|admin) +([A-Za-z0-9_-]{32,})$/gm)].map(
+      (match) => ({ name: match[1], role: match[2], key: match[3] }),
+    );
+    expect(keys.map(({ name, role }) => [name, role])).toEqual([
+      ['dev-operator', 'operator'],
+      ['dev-admin', 'admin'],
+    ]);
+    const apiKeys = keys.map(({ name, role, key }) => `${name}:${role}:${key}`).join(',');
+    for (const name of ['ai-sentiment', 'ai-chatbot']) {
+      expect(await envOf(name)).toMatchObject({ API_KEYS: apiKeys, TRUST_PROXY: 'loopback' });
+    }
+    expect(output).toContain(
+      `curl -X POST -H 'x-api-key: ${keys[0]?.key}' http://127.0.0.1:3000/api/personalization/model/rebuild`,
+    );
+    expect(output).toMatch(/set API_KEYS or JWT_SECRET to use your own/);
+  });
+
   it('on stop, leaves no process and no embedded server behind', async () => {
     const { DATABASE_URL: databaseUrl, MQTT_URL: mqttUrl } = await envOf('ai-chatbot');
     const pids = session.processGroups().flatMap(groupMembers);
@@ -120,6 +141,36 @@ describe('runDev with fixture services', () => {
     expect(await acceptsMqtt(mqttUrl as string)).toBe(false);
     expect(existsSync(join(repo.root, '.dev-data', 'dev.pid'))).toBe(false);
     expect(existsSync(join(repo.root, '.dev-data', 'pglite', 'ai-chatbot', 'PG_VERSION'))).toBe(true);
+  });
+});
+
+describe('runDev with credentials from its environment', () => {
+  it('passes the shell’s API_KEYS and JWT_SECRET on and makes no keys of its own', async () => {
+    const repo = await createFixtureRepo([{ name: 'ai-sentiment' }]);
+    let output = '';
+    const apiKeys = 'ci-bot:operator:ci-key-0123456789abcdef0123';
+    const jwtSecret = 'a-secret-from-the-shell-of-32-characters';
+    const session = runDev({
+      root: repo.root,
+      services: repo.services,
+      quiet: true,
+      env: { ...process.env, API_KEYS: apiKeys, JWT_SECRET: jwtSecret },
+      write: (text) => {
+        output += stripVTControlCharacters(text);
+      },
+    });
+    try {
+      await session.settled;
+      const port = repo.services[0]?.port;
+      const env = (await (await fetch(`http://127.0.0.1:${port}/env`)).json()) as Record<string, string>;
+      expect(env).toMatchObject({ API_KEYS: apiKeys, JWT_SECRET: jwtSecret });
+      expect(output).toContain('Credentials: API_KEYS / JWT_SECRET from your environment.');
+      expect(output).not.toContain('dev-operator');
+      expect(output).not.toContain(jwtSecret);
+    } finally {
+      await session.stop();
+      await repo.cleanup();
+    }
   });
 });
 

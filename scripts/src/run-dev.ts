@@ -5,9 +5,9 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SERVICES, type ServiceEntry } from '@azora/catalog';
+import { getService, SERVICES, type ServiceEntry } from '@azora/catalog';
 import { selectServices } from './discover.ts';
-import { spawnEnv } from './env.ts';
+import { type DevCredentials, devCredentials, spawnEnv } from './env.ts';
 import { DevError } from './errors.ts';
 import { type StartedInfrastructure, startInfrastructure } from './infrastructure.ts';
 import { displayPath, paint, renderLogLine, serviceColour } from './output.ts';
@@ -71,6 +71,21 @@ async function lock(file: string): Promise<void> {
   }
 }
 
+/** How to authenticate to the services of this run, printed under the table. */
+function credentialsHelp(credentials: DevCredentials, services: readonly ServiceEntry[]): string {
+  if (credentials.generated.length === 0) return '  Credentials: API_KEYS / JWT_SECRET from your environment.\n\n';
+  const gateway = services.find((service) => service.name === 'main-app')?.port ?? getService('main-app').port;
+  const [operator] = credentials.generated;
+  const lines = credentials.generated.map(({ name, role, key }) => `    ${name.padEnd(12)}  ${role.padEnd(8)}  ${key}`);
+  return [
+    `  API keys for this run, for writes that need a role (set API_KEYS or JWT_SECRET to use your own):`,
+    ...lines,
+    `  ${paint('dim', 'e.g.')} curl -X POST -H 'x-api-key: ${operator?.key}' http://127.0.0.1:${gateway}/api/personalization/model/rebuild`,
+    '',
+    '',
+  ].join('\n');
+}
+
 /** Prints supervisor events as lines prefixed with the service's name in its colour. */
 function printer(services: readonly ServiceEntry[], quiet: boolean, write: (text: string) => void) {
   const nameWidth = Math.max(...services.map((service) => service.name.length));
@@ -109,6 +124,7 @@ export function runDev(options: DevOptions): DevSession {
   const { root, quiet = false } = options;
   const services = options.services ?? SERVICES;
   const env = options.env ?? process.env;
+  const credentials = devCredentials(env);
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const dataDir = join(root, '.dev-data');
   const lockFile = join(dataDir, 'dev.pid');
@@ -152,7 +168,7 @@ export function runDev(options: DevOptions): DevSession {
             cwd: join(root, service.folder),
             port: service.port,
             readyUrl: `http://127.0.0.1:${service.port}${service.health.ready}`,
-            env: spawnEnv(env, service, services, infrastructure.connections),
+            env: spawnEnv({ ...env, ...credentials.env }, service, services, infrastructure.connections),
             logFile: join(dataDir, 'logs', `${service.name}.log`),
           },
           {
@@ -200,8 +216,10 @@ export function runDev(options: DevOptions): DevSession {
     ];
     if (!stopping) {
       write(`\n${renderTable(rows)}\n`);
-      if (present.length > 0)
+      if (present.length > 0) {
         write(`  Logs in ${displayPath(join(dataDir, 'logs'))}/<service>.log. Ctrl-C stops everything.\n\n`);
+        write(credentialsHelp(credentials, services));
+      }
     }
     return rows;
   });

@@ -25,6 +25,8 @@ const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_ROOT = join(PACKAGE_DIR, '../..');
 const SCREENSHOTS = join(PACKAGE_DIR, 'test-output/screenshots');
 const AI_SERVICES = ['ai-sentiment', 'ai-personalization', 'ai-chatbot', 'ai-vision'] as const;
+/** An operator key for the test itself: the console has none. */
+const OPERATOR_KEY = `e2e-${'0123456789abcdef'.repeat(2)}`;
 type AiService = (typeof AI_SERVICES)[number];
 
 const CHROMIUM_ARGS = [
@@ -100,6 +102,7 @@ describe('console end to end', () => {
         REDIS_URL: redis.url,
         REDIS_KEY_PREFIX: `${redis.prefix}personalization:`,
         DEMO_SEED: 'true',
+        API_KEYS: `e2e-operator:operator:${OPERATOR_KEY}`,
       }),
       start('ai-chatbot', {
         REDIS_URL: redis.url,
@@ -231,6 +234,12 @@ describe('console end to end', () => {
     await items.first().click();
     await page.getByTestId('sent-events').waitFor();
     expect(await eventsOf(user)).toBe(before + 1);
+    // The user list is for operators only, through the gateway too.
+    expect((await fetch(`${server.url}/api/personalization/users`)).status).toBe(401);
+    const operator = await fetch(`${server.url}/api/personalization/users?limit=1`, {
+      headers: { 'x-api-key': OPERATOR_KEY },
+    });
+    expect(operator.status).toBe(200);
     await shoot(page, '05-recommendations');
     expect(errors).toEqual([]);
     await page.close();
@@ -272,9 +281,8 @@ describe('console end to end', () => {
     expect(await response.json()).toMatchObject({ upstream: 'ai-vision', failure: 'unreachable' });
   });
 
+  /** The user's accepted events, as the service counts them in Redis. */
   async function eventsOf(user: string): Promise<number> {
-    const response = await fetch(`${server.url}/api/personalization/users?limit=100`);
-    const body = (await response.json()) as { users: { id: string; events: number }[] };
-    return body.users.find((u) => u.id === user)?.events ?? 0;
+    return Number((await redis.client.zscore('personalization:users', user)) ?? 0);
   }
 });

@@ -1,7 +1,8 @@
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createAuth, parseApiKeys } from './auth.ts';
+import { authConfigShape, authFromConfig, createAuth, parseApiKeys, signToken } from './auth.ts';
+import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createService } from './service.ts';
 
@@ -117,5 +118,99 @@ describe('configuration', () => {
     expect(() => parseApiKeys('just-a-key')).toThrow(/entry 1 must look like name:role1\|role2:key/);
     expect(() => parseApiKeys('a:admin:short')).toThrow(/shorter than 24/);
     expect(() => createAuth({ jwtSecret: 'short' })).toThrow(/at least 32/);
+  });
+});
+
+describe('auth from the environment (authConfigShape, authFromConfig)', () => {
+  /** A service whose one write route needs `operator`, with auth read from `env`. */
+  function serviceWith(env: Record<string, string>) {
+    const auth = authFromConfig(loadConfig('ai-sentiment', authConfigShape(), env));
+    return createService({
+      name: 'auth-test',
+      version: '1',
+      logger: createLogger('auth-test', 'silent'),
+      routes: (app) => {
+        app.post('/write', ...auth.requireRole('operator'), (req, res) => {
+          res.status(201).json(req.principal);
+        });
+      },
+    }).app;
+  }
+
+  it('accepts the API keys and the JWT secret it is configured with', async () => {
+    const app = serviceWith({ JWT_SECRET: SECRET, API_KEYS: `ops-bot:operator:${OPERATOR_KEY}` });
+    const byKey = await request(app).post('/write').set('x-api-key', OPERATOR_KEY);
+    expect(byKey.status).toBe(201);
+    expect(byKey.body).toEqual({ subject: 'ops-bot', roles: ['operator'], method: 'api-key' });
+    const byToken = await request(app)
+      .post('/write')
+      .set('authorization', `Bearer ${await token({ roles: ['operator'] })}`);
+    expect(byToken.status).toBe(201);
+    expect((await request(app).post('/write')).status).toBe(401);
+    const onlyKeys = serviceWith({ API_KEYS: `ops-bot:operator:${OPERATOR_KEY}` });
+    expect((await request(onlyKeys).post('/write').set('x-api-key', OPERATOR_KEY)).status).toBe(201);
+  });
+
+  it('refuses every request when neither JWT_SECRET nor API_KEYS is set (closed, never open)', async () => {
+    const app = serviceWith({});
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'x-api-key': OPERATOR_KEY },
+      { authorization: `Bearer ${await token({ roles: ['operator', 'admin'] })}` },
+    ];
+    for (const headers of attempts) {
+      const res = await request(app).post('/write').set(headers).send({});
+      expect(res.status, JSON.stringify(headers)).toBe(401);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
+  it('stops start-up on a bad JWT_SECRET or API_KEYS with one line naming it, hiding the value', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        { JWT_SECRET: 'too-short' },
+        /^invalid configuration: JWT_SECRET: must be at least 32 characters \(value hidden\)$/,
+      ],
+      [
+        { API_KEYS: 'just-a-key' },
+        /^invalid configuration: API_KEYS: entry 1 must look like name:role1\|role2:key \(value hidden\)$/,
+      ],
+      [
+        { API_KEYS: 'ops:operator:short-key' },
+        /^invalid configuration: API_KEYS: entry "ops" has a key shorter than 24 characters \(value hidden\)$/,
+      ],
+    ];
+    for (const [env, message] of cases) {
+      const load = () => loadConfig('ai-sentiment', authConfigShape(), env);
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(message);
+    }
+    // Empty means not set.
+    const empty = loadConfig('ai-sentiment', authConfigShape(), { JWT_SECRET: '', API_KEYS: '' });
+    expect(empty.JWT_SECRET).toBeUndefined();
+    expect(empty.API_KEYS).toEqual([]);
+  });
+
+  it('warns at start-up when no credentials are configured', () => {
+    const lines: string[] = [];
+    const logger = createLogger('auth-test', 'info', { write: (line: string) => lines.push(line) });
+    authFromConfig(loadConfig('ai-sentiment', authConfigShape(), {}), logger);
+    expect(lines.join('')).toMatch(/neither JWT_SECRET nor API_KEYS is set/);
+    lines.length = 0;
+    authFromConfig(loadConfig('ai-sentiment', authConfigShape(), { JWT_SECRET: SECRET }), logger);
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('signToken', () => {
+  it('makes a bearer token the auth accepts, with its subject, roles and expiry', async () => {
+    const jwt = await signToken(SECRET, { subject: 'ops-person', roles: ['operator'], expiresIn: '10m' });
+    const res = await request(app).get('/me').set('authorization', `Bearer ${jwt}`);
+    expect(res.body).toEqual({ subject: 'ops-person', roles: ['operator'], method: 'jwt' });
+    const claims = JSON.parse(Buffer.from(jwt.split('.')[1] as string, 'base64url').toString());
+    expect(claims.exp - claims.iat).toBe(600);
+    const expired = await signToken(SECRET, { subject: 'x', roles: [], expiresIn: '-1m' });
+    expect((await request(app).get('/me').set('authorization', `Bearer ${expired}`)).body.detail).toMatch(/expired/);
+    await expect(signToken('short', { subject: 'x', roles: [] })).rejects.toThrow(/at least 32/);
   });
 });

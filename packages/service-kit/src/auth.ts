@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { errors as joseErrors, jwtVerify } from 'jose';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Logger } from 'pino';
+import { z } from 'zod';
 import { HttpProblem } from './problem.ts';
 
 /** Who made a request, once authenticated. */
@@ -132,4 +134,56 @@ export function createAuth(options: AuthOptions): Auth {
   }
 
   return { authenticate, requireRole };
+}
+
+/**
+ * `JWT_SECRET` (HS256, at least 32 characters) and `API_KEYS` (see parseApiKeys), both
+ * optional: spread into the shape given to `loadConfig`, so a bad value stops start-up
+ * with one line naming the variable. API_KEYS is read into hashes; the keys are not kept.
+ */
+export function authConfigShape() {
+  return {
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    API_KEYS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        try {
+          return parseApiKeys(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^API_KEYS /, '') });
+          return z.NEVER;
+        }
+      }),
+  };
+}
+
+export type AuthConfig = z.infer<z.ZodObject<ReturnType<typeof authConfigShape>>>;
+
+/**
+ * The service's Auth from its validated config. With neither JWT_SECRET nor API_KEYS set
+ * every protected route answers 401 — closed, never open — and a warning says why.
+ */
+export function authFromConfig(config: AuthConfig, logger?: Logger): Auth {
+  if (config.JWT_SECRET === undefined && config.API_KEYS.length === 0) {
+    logger?.warn('neither JWT_SECRET nor API_KEYS is set: every route that requires authentication answers 401');
+  }
+  return createAuth({ jwtSecret: config.JWT_SECRET, apiKeys: config.API_KEYS });
+}
+
+/**
+ * A bearer JWT (HS256) with `sub` and `roles` that createAuth accepts when it has the same
+ * secret: for tests, tools and local use. Expires in `expiresIn` (jose notation, default `1h`).
+ */
+export async function signToken(
+  secret: string,
+  claims: { subject: string; roles: readonly string[]; expiresIn?: string },
+): Promise<string> {
+  if (secret.length < 32) throw new Error('the JWT secret must be at least 32 characters');
+  return new SignJWT({ roles: [...claims.roles] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.subject)
+    .setIssuedAt()
+    .setExpirationTime(claims.expiresIn ?? '1h')
+    .sign(new TextEncoder().encode(secret));
 }

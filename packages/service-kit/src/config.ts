@@ -11,7 +11,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 type Env = Record<string, string | undefined>;
 
 /** A whole number from `min` to `max`, with a message that says so. */
-function wholeNumber(min: number, max: number, unit = '') {
+export function wholeNumber(min: number, max: number, unit = '') {
   const error = { error: `must be a whole number${unit} from ${min} to ${max}` };
   return z.coerce.number(error).int(error).min(min, error).max(max, error);
 }

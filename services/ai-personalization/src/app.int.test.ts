@@ -1,22 +1,38 @@
 import { once } from 'node:events';
-import { createLogger, createRedisClient } from '@azora/service-kit';
+import { createAuth, createLogger, createRedisClient, parseApiKeys, signToken } from '@azora/service-kit';
 import { createTestRedis, type TestRedis } from '@azora/testing';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPersonalizationService, type PersonalizationService } from './app.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createPersonalizationService, type PersonalizationOptions, type PersonalizationService } from './app.ts';
 import { generateSynthetic } from './synthetic.ts';
 
 let redis: TestRedis;
 const running: PersonalizationService[] = [];
 
+const JWT_SECRET = 'personalization-test-secret-of-32-characters-at-least';
+const OPERATOR_KEY = 'operator-key-0123456789abcdef01';
+const VIEWER_KEY = 'viewer-key-0123456789abcdef0123';
+const auth = createAuth({
+  jwtSecret: JWT_SECRET,
+  apiKeys: parseApiKeys(`test-operator:operator:${OPERATOR_KEY},test-viewer:viewer:${VIEWER_KEY}`),
+});
+
+async function bearer(roles: string[], secret = JWT_SECRET) {
+  return `Bearer ${await signToken(secret, { subject: 'tester', roles })}`;
+}
+
 /** A service instance on the test file's key prefix, with its first model built. */
-async function startInstance(extra: { demoSeed?: boolean; keyPrefix?: string } = {}) {
+async function startInstance(
+  extra: { demoSeed?: boolean; keyPrefix?: string } & Pick<PersonalizationOptions, 'auth' | 'rateLimit'> = {},
+) {
   const client = createRedisClient({ url: redis.url, keyPrefix: extra.keyPrefix ?? redis.prefix });
   if (client.status !== 'ready') await once(client, 'ready');
   const instance = createPersonalizationService({
     redis: client,
     logger: createLogger('ai-personalization', 'silent'),
     demoSeed: extra.demoSeed,
+    auth: 'auth' in extra ? extra.auth : auth,
+    rateLimit: extra.rateLimit ?? { limit: 10_000, windowMs: 60_000 },
   });
   running.push(instance);
   await instance.start();
@@ -45,7 +61,8 @@ beforeAll(async () => {
   app = instance.service.app;
   for (const item of data.items) {
     const { id, ...body } = item;
-    expect((await request(app).put(`/api/personalization/items/${id}`).send(body)).status).toBe(201);
+    const res = await request(app).put(`/api/personalization/items/${id}`).set('x-api-key', OPERATOR_KEY).send(body);
+    expect(res.status).toBe(201);
   }
   for (let i = 0; i < data.events.length; i += 1000) {
     const res = await request(app)
@@ -69,11 +86,15 @@ describe('items', () => {
       category: 'Outdoors',
       text: 'Bright.',
     };
-    const created = await request(app).put('/api/personalization/items/lantern-1').send(body);
+    const created = await request(app)
+      .put('/api/personalization/items/lantern-1')
+      .set('x-api-key', OPERATOR_KEY)
+      .send(body);
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ id: 'lantern-1', ...body, tags: ['camping', 'light'] });
     const updated = await request(app)
       .put('/api/personalization/items/lantern-1')
+      .set('x-api-key', OPERATOR_KEY)
       .send({ ...body, category: 'Garden' });
     expect(updated.status).toBe(200);
     expect(updated.body.category).toBe('Garden');
@@ -103,6 +124,7 @@ describe('items', () => {
   it('accepts unicode ids and text', async () => {
     const res = await request(app)
       .put(`/api/personalization/items/${encodeURIComponent('café-東京-🎧')}`)
+      .set('x-api-key', OPERATOR_KEY)
       .send({ title: 'Kopfhörer für unterwegs 🎧', tags: ['音楽'], category: 'Électronique', text: 'Très bien' });
     expect(res.status).toBe(201);
     expect(res.body.id).toBe('café-東京-🎧');
@@ -112,6 +134,7 @@ describe('items', () => {
     const put = (body: unknown) =>
       request(app)
         .put('/api/personalization/items/x')
+        .set('x-api-key', OPERATOR_KEY)
         .send(body as object);
     expectProblem(await put({}), 400, /title: must be a string/);
     expectProblem(await put({ title: '  ', category: 'A' }), 400, /title: must not be empty/);
@@ -120,18 +143,27 @@ describe('items', () => {
     expectProblem(await put({ title: 'A', category: 'B', text: 'x'.repeat(20_001) }), 400, /text: must be at most/);
     expectProblem(await put([]), 400, /invalid body/);
     expectProblem(
-      await request(app).put('/api/personalization/items/x').set('content-type', 'text/plain').send('hi'),
+      await request(app)
+        .put('/api/personalization/items/x')
+        .set('x-api-key', OPERATOR_KEY)
+        .set('content-type', 'text/plain')
+        .send('hi'),
       415,
       /application\/json/,
     );
     expectProblem(
-      await request(app).put('/api/personalization/items/x').set('content-type', 'application/json').send('{"title":'),
+      await request(app)
+        .put('/api/personalization/items/x')
+        .set('x-api-key', OPERATOR_KEY)
+        .set('content-type', 'application/json')
+        .send('{"title":'),
       400,
       /malformed JSON/,
     );
     expectProblem(
       await request(app)
         .put('/api/personalization/items/x')
+        .set('x-api-key', OPERATOR_KEY)
         .send({ title: 'A', category: 'B', text: 'y'.repeat(1_100_000) }),
       413,
       /limit/,
@@ -158,12 +190,12 @@ describe('events', () => {
           one,
           { id: 'ev-b1', user: 'alice', item: 'item-002', type: 'view', timestamp: 1_740_000_000_000 },
           { id: 'ev-b1', user: 'alice', item: 'item-002', type: 'view' },
-          { user: 'alice', item: 'item-003', type: 'purchase' },
-          { user: 'alice', item: 'item-003', type: 'purchase' },
+          { id: 'ev-b2', user: 'alice', item: 'item-003', type: 'purchase' },
+          { id: 'ev-b3', user: 'alice', item: 'item-003', type: 'purchase' },
         ],
       });
     expect(batch.body).toEqual({ accepted: 3, duplicates: 2 });
-    const users = await request(app).get('/api/personalization/users?limit=100');
+    const users = await request(app).get('/api/personalization/users?limit=100').set('x-api-key', OPERATOR_KEY);
     expect(users.body.users).toContainEqual({ id: 'alice', events: 4 });
   });
 
@@ -181,7 +213,7 @@ describe('events', () => {
   it('accepts events for items not (yet) in the catalogue', async () => {
     const res = await request(app)
       .post('/api/personalization/events')
-      .send({ user: 'bob', item: 'future-item', type: 'view' });
+      .send({ id: 'ev-future', user: 'bob', item: 'future-item', type: 'view' });
     expect(res.body).toEqual({ accepted: 1, duplicates: 0 });
   });
 
@@ -190,28 +222,171 @@ describe('events', () => {
       request(app)
         .post('/api/personalization/events')
         .send(body as object);
-    expectProblem(await post({}), 400, /user: must be a string/);
+    const empty = await post({});
+    expectProblem(empty, 400, /id: is required/);
+    expect(empty.body.errors.map((error: { path: string }) => error.path)).toEqual(['id', 'user', 'item', 'type']);
+    expect(empty.body.errors[1].message).toBe('must be a string (the user id)');
     expectProblem(
-      await post({ user: 'a', item: 'b', type: 'hover' }),
+      await post({ id: 'ev-bad', user: 'a', item: 'b', type: 'hover' }),
       400,
       /type: must be one of view, click, like, purchase/,
     );
-    expectProblem(await post({ user: 'a', item: 'b', type: 'view', timestamp: 'yesterday' }), 400, /timestamp/);
-    expectProblem(await post({ user: '', item: 'b', type: 'view' }), 400, /user: must not be empty/);
-    expectProblem(await post({ user: 'a\u0000', item: 'b', type: 'view' }), 400, /control characters/);
+    expectProblem(
+      await post({ id: 'ev-bad', user: 'a', item: 'b', type: 'view', timestamp: 'yesterday' }),
+      400,
+      /timestamp/,
+    );
+    expectProblem(await post({ id: 'ev-bad', user: '', item: 'b', type: 'view' }), 400, /user: must not be empty/);
+    expectProblem(await post({ id: 'ev-bad', user: 'a\u0000', item: 'b', type: 'view' }), 400, /control characters/);
     expectProblem(await post({ events: [] }), 400, /at least one event/);
     expectProblem(await post({ events: 'x' }), 400, /must be an array of events/);
-    const tooMany = Array.from({ length: 1001 }, () => ({ user: 'a', item: 'b', type: 'view' }));
+    const tooMany = Array.from({ length: 1001 }, (_, i) => ({ id: `ev-${i}`, user: 'a', item: 'b', type: 'view' }));
     expectProblem(await post({ events: tooMany }), 400, /at most 1000 events/);
     const mixed = await post({
       events: [
-        { user: 'a', item: 'b', type: 'view' },
-        { user: 'a', type: 'view' },
+        { id: 'ev-m1', user: 'a', item: 'b', type: 'view' },
+        { id: 'ev-m2', user: 'a', type: 'view' },
       ],
     });
     expectProblem(mixed, 400, /events\[1\]\.item/);
     // Nothing from a rejected batch was stored.
     expect(await instance.store.history('a')).toEqual(new Map());
+  });
+});
+
+describe('access control', () => {
+  const writes = [
+    {
+      name: 'PUT /items/:id',
+      send: () => request(app).put('/api/personalization/items/item-001').send({ title: 'Pwned', category: 'Spam' }),
+    },
+    { name: 'POST /model/rebuild', send: () => request(app).post('/api/personalization/model/rebuild') },
+    { name: 'GET /users', send: () => request(app).get('/api/personalization/users') },
+  ];
+
+  it('refuses catalogue writes, rebuilds and the user list without credentials (401) or with another role (403)', async () => {
+    const before = (await request(app).get('/api/personalization/items?limit=1')).body.items[0];
+    for (const { name, send } of writes) {
+      const anonymous = await send();
+      expectProblem(anonymous, 401, /authentication required/);
+      expect(anonymous.headers['www-authenticate'], name).toBe('Bearer realm="azora"');
+      expectProblem(await send().set('x-api-key', 'not-a-key-0123456789abcdef'), 401, /API key is not recognised/);
+      expectProblem(await send().set('authorization', await bearer(['admin'], 'x'.repeat(40))), 401, /invalid/);
+      expectProblem(await send().set('x-api-key', VIEWER_KEY), 403, /requires one of the roles: operator, admin/);
+      expectProblem(await send().set('authorization', await bearer(['viewer'])), 403, /operator, admin/);
+    }
+    // The anonymous overwrite changed nothing.
+    expect((await request(app).get('/api/personalization/items?limit=1')).body.items[0]).toEqual(before);
+    expect(before.title).not.toBe('Pwned');
+  });
+
+  it('admits operators and admins, by API key or bearer token', async () => {
+    const item = { title: 'Trail Lantern', tags: ['camping', 'light'], category: 'Garden' };
+    const byKey = await request(app)
+      .put('/api/personalization/items/lantern-1')
+      .set('x-api-key', OPERATOR_KEY)
+      .send(item);
+    expect(byKey.status).toBe(200);
+    const byToken = await request(app)
+      .put('/api/personalization/items/lantern-1')
+      .set('authorization', await bearer(['admin']))
+      .send({ ...item, text: 'Brighter.' });
+    expect(byToken.status).toBe(200);
+    expect(byToken.body.text).toBe('Brighter.');
+    const users = await request(app)
+      .get('/api/personalization/users?limit=2')
+      .set('authorization', await bearer(['operator']));
+    expect(users.status).toBe(200);
+    expect(users.body.users).toHaveLength(2);
+    await instance.models.rebuild().done;
+    const rebuild = await request(app)
+      .post('/api/personalization/model/rebuild')
+      .set('authorization', await bearer(['admin']));
+    expect(rebuild.status).toBe(202);
+    await instance.models.rebuild().done;
+  });
+
+  it('is closed when no credentials are configured: protected routes answer 401 to everyone', async () => {
+    const closed = await startInstance({ auth: undefined, keyPrefix: `${redis.prefix}closed:` });
+    const put = await request(closed.service.app)
+      .put('/api/personalization/items/x')
+      .set('x-api-key', OPERATOR_KEY)
+      .send({ title: 'A', category: 'B' });
+    expectProblem(put, 401, /API key is not recognised/);
+    expectProblem(await request(closed.service.app).get('/api/personalization/users'), 401, /authentication required/);
+    await stopInstance(closed);
+  });
+
+  it('keeps events open to anonymous clients, but never accepts one without an id', async () => {
+    const post = (body: object) => request(app).post('/api/personalization/events').send(body);
+    const accepted = await post({ id: 'ev-anon-1', user: 'carol', item: 'item-010', type: 'click' });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toEqual({ accepted: 1, duplicates: 0 });
+    const missing = await post({ user: 'carol', item: 'item-011', type: 'click' });
+    expectProblem(missing, 400, /^invalid body: id: is required/);
+    expect(missing.body.errors).toEqual([{ path: 'id', message: expect.stringMatching(/^is required/) }]);
+    expectProblem(await post({ id: 7, user: 'carol', item: 'item-011', type: 'click' }), 400, /id: must be a string/);
+    expectProblem(await post({ id: '', user: 'carol', item: 'item-011', type: 'click' }), 400, /id: must not be empty/);
+    const batch = await post({
+      events: [
+        { id: 'ev-anon-2', user: 'carol', item: 'item-012', type: 'view' },
+        { user: 'carol', item: 'item-013', type: 'view' },
+      ],
+    });
+    expectProblem(batch, 400, /events\[1\]\.id: is required/);
+    // A retry without an id would have counted twice; nothing of the refused requests was stored.
+    expect(await instance.store.history('carol')).toEqual(new Map([['item-010', 2]]));
+  });
+
+  it('rejects empty, non-object and oversized event bodies with a 4xx', async () => {
+    const post = () => request(app).post('/api/personalization/events');
+    const json = (text: string) => post().set('content-type', 'application/json').send(text);
+    const answers = [
+      await json(''),
+      await json('null'),
+      await json('"text"'),
+      await post().send([1, 2]),
+      await post(),
+      await post().send({ events: [{ id: 'x'.repeat(1_100_000) }] }),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([400, 400, 400, 400, 415, 413]);
+    for (const res of answers) expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(answers[0]?.body.detail).toMatch(/^invalid body: id: is required/);
+    expect(answers[1]?.body.detail).toMatch(/^malformed JSON body/);
+    expect(answers[3]?.body.detail).toMatch(/^invalid body: .*expected object, received array/);
+  });
+});
+
+describe('rate limit on events', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers 429 problem+json with Retry-After to a client over its limit, per client and per window', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2025-06-01T12:00:00Z'));
+    const limited = await startInstance({
+      keyPrefix: `${redis.prefix}limited:`,
+      rateLimit: { limit: 2, windowMs: 60_000, trustProxy: 'loopback' },
+    });
+    const post = (n: number, client = '203.0.113.5') =>
+      request(limited.service.app)
+        .post('/api/personalization/events')
+        .set('x-forwarded-for', client)
+        .send({ id: `rl-${n}`, user: 'dave', item: 'item-001', type: 'view' });
+    expect((await post(1)).status).toBe(202);
+    expect((await post(2)).status).toBe(202);
+    vi.setSystemTime(new Date('2025-06-01T12:00:20Z'));
+    const refused = await post(3);
+    expectProblem(refused, 429, /at most 2 per 60 s from one client; retry in 40 s/);
+    expect(refused.headers['retry-after']).toBe('40');
+    // Another client behind the same gateway has its own count; reads are not limited.
+    expect((await post(4, '203.0.113.6')).status).toBe(202);
+    expect((await request(limited.service.app).get('/api/personalization/recommendations/dave')).status).toBe(200);
+    vi.setSystemTime(new Date('2025-06-01T12:01:00Z'));
+    expect((await post(5)).status).toBe(202);
+    expect(await limited.store.countEvents()).toBe(4);
+    await stopInstance(limited);
   });
 });
 
@@ -237,7 +412,7 @@ describe('recommendations', () => {
     const user = data.users[1] as string;
     const before = await request(app).get(`/api/personalization/recommendations/${user}?k=5`);
     const top = before.body.items[0].id;
-    await request(app).post('/api/personalization/events').send({ user, item: top, type: 'purchase' });
+    await request(app).post('/api/personalization/events').send({ id: 'ev-top', user, item: top, type: 'purchase' });
     const after = await request(app).get(`/api/personalization/recommendations/${user}?k=5`);
     expect(after.body.items.map((i: { id: string }) => i.id)).not.toContain(top);
   });
@@ -273,6 +448,7 @@ describe('similar items', () => {
   it('places an item added after the model was built by its content', async () => {
     await request(app)
       .put('/api/personalization/items/new-novel')
+      .set('x-api-key', OPERATOR_KEY)
       .send({ title: 'Gripping Plot Novel', tags: ['mystery', 'thriller'], category: 'Books', text: 'Dark secrets.' });
     const res = await request(app).get('/api/personalization/items/new-novel/similar?k=3');
     expect(res.status).toBe(200);
@@ -292,10 +468,11 @@ describe('similar items', () => {
 describe('model', () => {
   it('rebuilds in the background on request, serving the current model meanwhile', async () => {
     const before = instance.models.current?.version as number;
-    const res = await request(app).post('/api/personalization/model/rebuild');
+    const rebuild = () => request(app).post('/api/personalization/model/rebuild').set('x-api-key', OPERATOR_KEY);
+    const res = await rebuild();
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ started: true });
-    expect((await request(app).post('/api/personalization/model/rebuild')).body).toEqual({ started: false });
+    expect((await rebuild()).body).toEqual({ started: false });
     const during = await request(app).get('/api/personalization/recommendations/user-01');
     expect(during.body.model.version).toBe(before);
     await instance.models.rebuild().done;
@@ -349,7 +526,9 @@ describe('demo seed', () => {
     const seeded = await startInstance({ demoSeed: true, keyPrefix: prefix });
     const items = await request(seeded.service.app).get('/api/personalization/items?limit=1');
     expect(items.body.total).toBe(400);
-    const users = await request(seeded.service.app).get('/api/personalization/users?limit=3');
+    const users = await request(seeded.service.app)
+      .get('/api/personalization/users?limit=3')
+      .set('authorization', await bearer(['admin']));
     expect(users.body.users).toHaveLength(3);
     expect(seeded.models.current?.stats.users).toBe(150);
     const recs = await request(seeded.service.app).get(

@@ -1,11 +1,16 @@
 import {
+  type Auth,
+  createAuth,
   createService,
   HttpProblem,
   type Logger,
   parseBody,
   parseParams,
   parseQuery,
+  type RateLimitOptions,
+  rateLimit,
   type Service,
+  serviceVersion,
   z,
 } from '@azora/service-kit';
 import type { ErrorRequestHandler } from 'express';
@@ -17,7 +22,7 @@ import { type Reason, recommend, type Scored, similar, similarToNew } from './re
 import { type NewEvent, Store, StoreUnavailableError } from './store.ts';
 
 export const SERVICE_NAME = 'ai-personalization';
-export const VERSION = '0.1.0';
+export const VERSION = serviceVersion(new URL('../package.json', import.meta.url));
 
 export interface PersonalizationOptions {
   /** A client from createRedisClient, with the service's key prefix. */
@@ -27,6 +32,16 @@ export interface PersonalizationOptions {
   rebuildIntervalMs?: number;
   /** Fill an empty store with the demo catalogue at start-up. */
   demoSeed?: boolean;
+  /**
+   * Checks the credentials of catalogue writes, model rebuilds and the user list, which
+   * need the role `operator` or `admin`. Default: none accepted, so those answer 401.
+   */
+  auth?: Auth;
+  /**
+   * Events one client may post per window (default 120 a minute), counted in Redis so the
+   * limit holds across replicas; `trustProxy` as TRUST_PROXY (default: no proxy trusted).
+   */
+  rateLimit?: Pick<RateLimitOptions, 'limit' | 'windowMs' | 'trustProxy'>;
   bodyLimit?: string;
   otlpEndpoint?: string;
 }
@@ -41,9 +56,9 @@ export interface PersonalizationService {
 
 const MAX_BATCH = 1000;
 
-const id = (what: string) =>
+const id = (what: string, whenMissing = `must be a string (the ${what} id)`) =>
   z
-    .string({ error: `must be a string (the ${what} id)` })
+    .string({ error: (issue) => (issue.input === undefined ? whenMissing : `must be a string (the ${what} id)`) })
     .min(1, 'must not be empty')
     .max(200, 'must be at most 200 characters')
     .refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters');
@@ -84,7 +99,8 @@ const Timestamp = z.union(
 );
 
 const EventBody = z.object({
-  id: id('event').optional(),
+  // Without an id a retried event would count twice.
+  id: id('event', 'is required: a unique id per event (a UUID), so that a retried event counts once'),
   user: id('user'),
   item: id('item'),
   type: z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }),
@@ -117,6 +133,7 @@ const UsersQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).def
 
 export function createPersonalizationService(options: PersonalizationOptions): PersonalizationService {
   const store = new Store(options.redis);
+  const staff = (options.auth ?? createAuth({})).requireRole('operator', 'admin');
   let models: ModelManager | undefined;
   const current = (): LoadedModel => {
     const model = models?.current;
@@ -196,7 +213,7 @@ export function createPersonalizationService(options: PersonalizationOptions): P
         });
       };
 
-      app.put('/api/personalization/items/:id', async (req, res) => {
+      app.put('/api/personalization/items/:id', ...staff, async (req, res) => {
         const { id: itemId } = parseParams(ItemParams, req);
         const body = parseBody(ItemBody, req);
         const item: CatalogItem = { id: itemId, ...body, tags: [...new Set(body.tags)] };
@@ -221,12 +238,14 @@ export function createPersonalizationService(options: PersonalizationOptions): P
         res.json({ id: itemId, items: await present(model, scored) });
       });
 
-      app.get('/api/personalization/users', async (req, res) => {
+      app.get('/api/personalization/users', ...staff, async (req, res) => {
         const { limit } = parseQuery(UsersQuery, req);
         res.json({ users: await store.topUsers(limit) });
       });
 
-      app.post('/api/personalization/events', async (req, res) => {
+      // Open to the console's anonymous visitors, so limited per client.
+      const eventsLimit = rateLimit({ ...options.rateLimit, redis: options.redis, name: 'events', logger: kit.logger });
+      app.post('/api/personalization/events', eventsLimit, async (req, res) => {
         const isBatch =
           typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) && 'events' in req.body;
         const received = isBatch ? parseBody(BatchBody, req).events : [parseBody(EventBody, req)];
@@ -249,7 +268,7 @@ export function createPersonalizationService(options: PersonalizationOptions): P
         res.json({ userId, k, model: models?.summary(model), items });
       });
 
-      app.post('/api/personalization/model/rebuild', (_req, res) => {
+      app.post('/api/personalization/model/rebuild', ...staff, (_req, res) => {
         const build = (models as ModelManager).rebuild();
         build.done.catch((error: unknown) => kit.logger.warn({ err: error }, 'requested model rebuild failed'));
         res.status(202).json({ started: build.started });

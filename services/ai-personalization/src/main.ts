@@ -1,8 +1,22 @@
-import { createLogger, createRedisClient, loadConfigOrExit, redisConfigShape, runService, z } from '@azora/service-kit';
+import {
+  authConfigShape,
+  authFromConfig,
+  createLogger,
+  createRedisClient,
+  loadConfigOrExit,
+  rateLimitConfigShape,
+  redisConfigShape,
+  runService,
+  z,
+} from '@azora/service-kit';
 import { createPersonalizationService, SERVICE_NAME } from './app.ts';
 
 const config = loadConfigOrExit(SERVICE_NAME, {
   ...redisConfigShape('personalization:'),
+  /** JWT_SECRET, API_KEYS: catalogue writes, rebuilds and the user list need `operator` or `admin`. */
+  ...authConfigShape(),
+  /** RATE_LIMIT_MAX events per RATE_LIMIT_WINDOW_MS from one client; TRUST_PROXY: the gateway's address. */
+  ...rateLimitConfigShape(),
   /** Rebuild the model this often; 0 rebuilds only on POST /api/personalization/model/rebuild. */
   MODEL_REBUILD_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   DEMO_SEED: z
@@ -18,6 +32,8 @@ const personalization = createPersonalizationService({
   logger,
   rebuildIntervalMs: config.MODEL_REBUILD_INTERVAL_MS,
   demoSeed: config.DEMO_SEED,
+  auth: authFromConfig(config, logger),
+  rateLimit: { limit: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS, trustProxy: config.TRUST_PROXY },
   bodyLimit: config.BODY_LIMIT,
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
 });

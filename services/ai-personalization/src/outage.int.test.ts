@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { createLogger, createRedisClient } from '@azora/service-kit';
+import { createAuth, createLogger, createRedisClient, parseApiKeys } from '@azora/service-kit';
 import { createTestRedis, type TestRedis } from '@azora/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,8 @@ class TcpProxy {
   }
 }
 
+const OPERATOR_KEY = 'operator-key-0123456789abcdef01';
+
 let redis: TestRedis;
 let proxy: TcpProxy;
 let instance: PersonalizationService;
@@ -56,11 +58,16 @@ beforeAll(async () => {
     commandTimeoutMs: 1000,
   });
   await once(client, 'ready');
-  instance = createPersonalizationService({ redis: client, logger: createLogger('ai-personalization', 'silent') });
+  instance = createPersonalizationService({
+    redis: client,
+    logger: createLogger('ai-personalization', 'silent'),
+    auth: createAuth({ apiKeys: parseApiKeys(`test-operator:operator:${OPERATOR_KEY}`) }),
+  });
   await instance.start();
   await instance.models.rebuild().done;
   await request(instance.service.app)
     .put('/api/personalization/items/a')
+    .set('x-api-key', OPERATOR_KEY)
     .send({ title: 'Lamp', category: 'Home', tags: ['light'], text: 'A lamp' });
 });
 
@@ -78,11 +85,14 @@ describe('when Redis goes away', () => {
 
     const started = Date.now();
     const answers = await Promise.all([
-      request(app).post('/api/personalization/events').send({ user: 'u', item: 'a', type: 'view' }),
+      request(app).post('/api/personalization/events').send({ id: 'ev-1', user: 'u', item: 'a', type: 'view' }),
       request(app).get('/api/personalization/recommendations/u'),
-      request(app).put('/api/personalization/items/b').send({ title: 'Chair', category: 'Home' }),
+      request(app)
+        .put('/api/personalization/items/b')
+        .set('x-api-key', OPERATOR_KEY)
+        .send({ title: 'Chair', category: 'Home' }),
       request(app).get('/api/personalization/items'),
-      request(app).get('/api/personalization/users'),
+      request(app).get('/api/personalization/users').set('x-api-key', OPERATOR_KEY),
       request(app).get('/api/personalization/items/a/similar'),
     ]);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -111,7 +121,7 @@ describe('when Redis goes away', () => {
     }
     const accepted = await request(app)
       .post('/api/personalization/events')
-      .send({ user: 'u', item: 'a', type: 'view' });
+      .send({ id: 'ev-1', user: 'u', item: 'a', type: 'view' });
     expect(accepted.status).toBe(202);
     expect(accepted.body).toEqual({ accepted: 1, duplicates: 0 });
   });

@@ -8,10 +8,9 @@
 //   items:category-of      hash   id → category
 //   items:category:<name>  zset   item ids of one category
 //   events                 list   accepted events (JSON), in arrival order
-//   events:ids             set    client-supplied event ids seen (for idempotency)
+//   events:ids             set    event ids seen (for idempotency)
 //   users                  zset   user → number of accepted events
 //   user:<id>              hash   item → summed event weights (the user's history)
-import { randomUUID } from 'node:crypto';
 import { type Redis, ReplyError } from 'ioredis';
 import { type CatalogItem, EVENT_WEIGHTS, type EventType } from './model.ts';
 
@@ -21,7 +20,8 @@ export class StoreUnavailableError extends Error {
 }
 
 export interface NewEvent {
-  id?: string;
+  /** The client's id for the event: a retry with the same id is a duplicate. */
+  id: string;
   user: string;
   item: string;
   type: EventType;
@@ -29,9 +29,7 @@ export interface NewEvent {
   timestamp: number;
 }
 
-export interface StoredEvent extends NewEvent {
-  id: string;
-}
+export type StoredEvent = NewEvent;
 
 export interface EventsResult {
   accepted: number;
@@ -54,14 +52,14 @@ if previous then return 0 end
 return 1
 `;
 
-// ARGV: prefix, then 5 per event: id ('' when the client gave none), user, item, weight, JSON.
+// ARGV: prefix, then 5 per event: id, user, item, weight, JSON.
 // Returns one character per event: '1' accepted, '0' duplicate.
 const ADD_EVENTS = `
 local prefix = ARGV[1]
 local result = {}
 for base = 2, #ARGV, 5 do
   local id, user, item, weight, json = ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
-  if id == '' or redis.call('SADD', KEYS[1], id) == 1 then
+  if redis.call('SADD', KEYS[1], id) == 1 then
     redis.call('RPUSH', KEYS[2], json)
     redis.call('HINCRBY', prefix .. 'user:' .. user, item, weight)
     redis.call('ZINCRBY', KEYS[3], 1, user)
@@ -153,13 +151,12 @@ export class Store {
 
   /**
    * Stores events atomically. An event whose id was seen before is a duplicate and
-   * changes nothing; events without an id get a fresh one and are always accepted.
+   * changes nothing, so a client may retry a batch safely.
    */
   async addEvents(events: readonly NewEvent[]): Promise<EventsResult> {
     const args: string[] = [this.#prefix];
     for (const event of events) {
-      const stored: StoredEvent = { ...event, id: event.id ?? randomUUID() };
-      args.push(event.id ?? '', event.user, event.item, String(EVENT_WEIGHTS[event.type]), JSON.stringify(stored));
+      args.push(event.id, event.user, event.item, String(EVENT_WEIGHTS[event.type]), JSON.stringify(event));
     }
     const flags = await guard(() => this.#scripts.addEvents('events:ids', 'events', 'users', ...args));
     const result: EventsResult = { accepted: 0, duplicates: 0, acceptedTypes: {} };

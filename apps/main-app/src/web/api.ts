@@ -18,6 +18,8 @@ export class ApiError extends Error {
   readonly errors: { path: string; message: string }[];
   /** The gateway's reason when it could not forward the call (`unreachable`, `not_deployed`…). */
   readonly failure: string | undefined;
+  /** The service's machine-readable reason, when it gives one (e.g. ai-chatbot's `session_expired`). */
+  readonly code: string | undefined;
 
   constructor(
     status: number,
@@ -25,12 +27,14 @@ export class ApiError extends Error {
     upstream?: string,
     errors: { path: string; message: string }[] = [],
     failure?: string,
+    code?: string,
   ) {
     super(message);
     this.status = status;
     this.upstream = upstream;
     this.errors = errors;
     this.failure = failure;
+    this.code = code;
   }
 
   /** The service is down, slow or not deployed (as opposed to bad input). */
@@ -50,6 +54,7 @@ interface Problem {
   detail?: string;
   upstream?: string;
   failure?: string;
+  code?: string;
   errors?: { path: string; message: string }[];
 }
 
@@ -78,12 +83,26 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   if (!response.ok) {
     const problem = (body ?? {}) as Problem;
     const message = problem.detail ?? problem.title ?? `HTTP ${response.status}`;
-    throw new ApiError(response.status, message, problem.upstream, problem.errors, problem.failure);
+    throw new ApiError(response.status, message, problem.upstream, problem.errors, problem.failure, problem.code);
   }
   return body as T;
 }
 
 export const getStatus = () => api<StatusReport>('/api/platform/status');
+
+/**
+ * A random UUID for an event, so that the service counts it once however often it is
+ * sent. `crypto.randomUUID` exists only on secure pages (https, localhost); a console
+ * opened over plain http elsewhere builds one from `getRandomValues`.
+ */
+export function newEventId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40; // version 4
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 // Response shapes of the AI services (see the services' READMEs and the API contracts).
 
@@ -137,10 +156,6 @@ export interface VisionResult {
   timings: { decodeMs: number; inferenceMs: number };
 }
 
-export interface DemoUser {
-  id: string;
-  events: number;
-}
 export interface Recommendation {
   id: string;
   title: string;

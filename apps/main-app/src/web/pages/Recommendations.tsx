@@ -1,6 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
-import { type ApiError, api, type DemoUser, type Recommendation, type Recommendations } from '../api.ts';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type ApiError, api, newEventId, type Recommendation, type Recommendations } from '../api.ts';
 import { ErrorMessage, ServiceBanner, Spinner } from '../components.tsx';
+
+/**
+ * Users of the demo catalogue (DEMO_SEED: user-001 to user-150), offered for picking; any
+ * other id can be typed. The service's user list needs an operator's credentials, which
+ * the console does not have.
+ */
+const DEMO_USERS = Array.from({ length: 20 }, (_, i) => `user-${String(i + 1).padStart(3, '0')}`);
 
 const REASONS: Record<Recommendation['reason'], string> = {
   collaborative: 'People with similar activity engaged with this',
@@ -9,22 +16,12 @@ const REASONS: Record<Recommendation['reason'], string> = {
 };
 
 export function RecommendationsPage() {
-  const [users, setUsers] = useState<DemoUser[] | null>(null);
-  const [userId, setUserId] = useState('');
+  const [draft, setDraft] = useState(DEMO_USERS[0] as string);
+  const [userId, setUserId] = useState(DEMO_USERS[0] as string);
   const [recs, setRecs] = useState<Recommendations | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(false);
   const [sent, setSent] = useState<string[]>([]);
-
-  useEffect(() => {
-    api<{ users: DemoUser[] }>('/api/personalization/users?limit=20').then(
-      (body) => {
-        setUsers(body.users);
-        if (body.users[0]) setUserId(body.users[0].id);
-      },
-      (caught: ApiError) => setError(caught),
-    );
-  }, []);
 
   const load = useCallback(async (user: string) => {
     if (!user) return;
@@ -44,11 +41,25 @@ export function RecommendationsPage() {
     void load(userId);
   }, [userId, load]);
 
+  const choose = (value: string) => {
+    setDraft(value);
+    // Picked from the list: show it at once; a typed id is shown on Enter or Show.
+    if (DEMO_USERS.includes(value)) setUserId(value);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const user = draft.trim();
+    if (user === userId) void load(user);
+    else setUserId(user);
+  };
+
   const click = async (item: Recommendation) => {
     try {
       await api('/api/personalization/events', {
         method: 'POST',
-        json: { user: userId, item: item.id, type: 'click', timestamp: new Date().toISOString() },
+        // The id makes the event count once, however often the request is sent.
+        json: { id: newEventId(), user: userId, item: item.id, type: 'click', timestamp: new Date().toISOString() },
       });
       setSent((current) => [`click on “${item.title}”`, ...current].slice(0, 5));
       await load(userId);
@@ -60,27 +71,28 @@ export function RecommendationsPage() {
   return (
     <div className="stack">
       <ServiceBanner service="ai-personalization" />
-      <div className="card row">
+      <form className="card row" onSubmit={submit}>
         <label htmlFor="rec-user">Demo user</label>
-        <select
+        <input
           id="rec-user"
-          value={userId}
-          onChange={(event) => setUserId(event.target.value)}
-          disabled={!users || users.length === 0}
-        >
-          {users === null ? <option value="">Loading users…</option> : null}
-          {users?.length === 0 ? <option value="">No users yet</option> : null}
-          {users?.map((user) => (
-            <option key={user.id} value={user.id}>
-              {user.id} ({user.events} events)
-            </option>
+          className="rec-user"
+          list="rec-demo-users"
+          value={draft}
+          onChange={(event) => choose(event.target.value)}
+          maxLength={200}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <datalist id="rec-demo-users">
+          {DEMO_USERS.map((user) => (
+            <option key={user} value={user} />
           ))}
-        </select>
-        <button type="button" className="secondary" onClick={() => void load(userId)} disabled={!userId || loading}>
-          Refresh
+        </datalist>
+        <button type="submit" className="secondary" disabled={!draft.trim() || loading}>
+          Show
         </button>
         {loading ? <Spinner label="Loading…" /> : null}
-      </div>
+      </form>
       <ErrorMessage error={error} />
       {recs ? (
         <section className="stack" aria-labelledby="rec-heading" data-testid="recommendations">
