@@ -4,6 +4,8 @@
 // to end. A new service joins by its catalog entry and compose entries alone.
 // Without an engine (a laptop without Docker) the checks skip with one line; under CI=true
 // a missing engine fails the run.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filledEnv } from './compose.ts';
 import {
+  bridgeGateway,
   buildImage,
   buildStandins,
   ComposeProject,
@@ -21,16 +24,17 @@ import {
   defaultNodeImage,
   docker,
   engineUnavailable,
-  GiveUp,
   inspectImage,
   isUp,
   memoryMiB,
   publishedPort,
   standinImages,
-  waitFor,
 } from './docker.ts';
 import { acceptsPostgres, answersMongo } from './infrastructure.ts';
-import { presentServices } from './repo.ts';
+import { EXAMPLE_ALERT_ENV } from './monitoring.ts';
+import { presentServices, REPO_ROOT } from './repo.ts';
+import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
+import { GiveUp, waitFor } from './wait.ts';
 
 const unavailable = engineUnavailable();
 if (unavailable) {
@@ -40,6 +44,11 @@ if (unavailable) {
 
 /** The tag the checks build; compose files get it as AZORA_VERSION (prod) and `dev`. */
 const TAG = 'ci';
+/** The operator key the compose runs get in API_KEYS. */
+const OPERATOR_KEY = randomBytes(24).toString('hex');
+/** Stamped into the images: the commit checked out (`nogit` outside a checkout). */
+const REVISION =
+  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim() || 'nogit';
 const withDockerfile = presentServices().filter((s) => s.dockerfile);
 const report: Record<string, Record<string, string | number>> = {};
 const note = (name: string, values: Record<string, string | number>) => {
@@ -76,7 +85,10 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
       expect(official, 'ARG NODE_IMAGE=node:24.<minor>-bookworm-slim').toMatch(/^node:24\.\d+-bookworm-slim$/);
       const base = standins.get(official as string);
       expect(base, `a stand-in for ${official} in infrastructure/standins/build.sh`).toBeDefined();
-      const { seconds } = await buildImage(service.dockerfile as string, image, base as string);
+      const { seconds } = await buildImage(service.dockerfile as string, image, {
+        nodeImage: base as string,
+        revision: REVISION,
+      });
       await docker(['tag', image, `azora/${name}:dev`]);
       const info = await inspectImage(image);
       const baseInfo = await inspectImage(base as string);
@@ -170,11 +182,13 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
           `${name} /health`,
           async () => {
             const res = await fetch(`http://127.0.0.1:${port}${entry.health.live}`);
-            return res.status === 200 ? res.status : undefined;
+            return res.status === 200 ? ((await res.json()) as { version: string }) : undefined;
           },
           60_000,
         );
-        expect(live).toBe(200);
+        expect(live.version, 'the package version and the revision the image was built from').toMatch(
+          new RegExp(`^\\d+\\.\\d+\\.\\d+\\+${REVISION}$`),
+        );
         await waitFor(
           `${name} healthy`,
           async () => {
@@ -385,8 +399,28 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
     expect(((await analysed.json()) as { label: string }).label).toBe('positive');
   }
 
+  // Alertmanager's e-mail to the person on call goes to this sink, on the host's address
+  // on Docker's bridge.
+  let smtp: SmtpSink;
+  let smtpHost: string;
+  beforeAll(async () => {
+    smtpHost = await bridgeGateway();
+    smtp = await startSmtpSink(smtpHost);
+  });
+  afterAll(() => smtp?.close());
+
   const env = (extra: Record<string, string> = {}) =>
-    new Map([...filledEnv(), ['AZORA_VERSION', TAG], ...Object.entries(extra)]);
+    new Map([
+      ...filledEnv(),
+      ['AZORA_VERSION', TAG],
+      ['ALERT_EMAIL_TO', EXAMPLE_ALERT_ENV.ALERT_EMAIL_TO],
+      ['ALERT_EMAIL_FROM', EXAMPLE_ALERT_ENV.ALERT_EMAIL_FROM],
+      ['ALERT_SMTP_SMARTHOST', `${smtpHost}:${smtp.port}`],
+      ['ALERT_SMTP_USERNAME', ''],
+      ['ALERT_SMTP_REQUIRE_TLS', 'false'],
+      ['API_KEYS', `ci-operator:operator:${OPERATOR_KEY}`],
+      ...Object.entries(extra),
+    ]);
   const catalogNames = new Set(SERVICES.map((s) => s.name));
   /** Grafana is not packaged for Debian: no stand-in, so it is left out of the run. */
   const runnable = (project: ComposeProject) => project.services.filter((s) => s !== 'grafana');
@@ -416,6 +450,13 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
         base,
         project.services.filter((s) => catalogNames.has(s)),
       );
+    }, 60_000);
+
+    it('lets only an authenticated operator change state through the gateway', async () => {
+      const users = `${base}/api/personalization/users?limit=5`;
+      expect((await fetch(users)).status).toBe(401);
+      expect((await fetch(users, { headers: { 'x-api-key': 'not-a-key-of-this-deployment-0000' } })).status).toBe(401);
+      expect((await fetch(users, { headers: { 'x-api-key': OPERATOR_KEY } })).status).toBe(200);
     }, 60_000);
 
     it('has every Prometheus target up, scraped in its container', async () => {
@@ -463,6 +504,13 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
         240_000,
       );
       expect(alert.labels.severity).toBe('critical');
+      // …and, grouped after its group_wait, the e-mail to the person on call.
+      const mail = await waitFor(
+        'the ServiceDown e-mail',
+        async () => smtp.messages.find((m) => /ServiceDown/.test(m) && m.includes(victim)),
+        120_000,
+      );
+      expect(mail).toMatch(new RegExp(`^To: ${EXAMPLE_ALERT_ENV.ALERT_EMAIL_TO}`, 'im'));
       await docker(['start', container]);
       await waitFor(
         `${victim} ready on the status board`,

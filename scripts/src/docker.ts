@@ -77,14 +77,15 @@ export function defaultNodeImage(dockerfileText: string): string | undefined {
   return /^ARG NODE_IMAGE=(\S+)/m.exec(dockerfileText)?.[1];
 }
 
-/** `docker build` from the repository root with the stand-in for the Dockerfile's base. */
-export async function buildImage(dockerfile: string, tag: string, nodeImage: string): Promise<{ seconds: number }> {
+/** `docker build` from the repository root with the stand-in for the Dockerfile's base, stamped with `revision`. */
+export async function buildImage(
+  dockerfile: string,
+  tag: string,
+  options: { nodeImage: string; revision: string },
+): Promise<{ seconds: number }> {
   const started = performance.now();
-  await run(
-    DOCKER,
-    ['build', '-q', '-f', dockerfile, '--build-arg', `NODE_IMAGE=${nodeImage}`, '-t', tag, '.'],
-    900_000,
-  );
+  const args = ['--build-arg', `NODE_IMAGE=${options.nodeImage}`, '--build-arg', `AZORA_REVISION=${options.revision}`];
+  await run(DOCKER, ['build', '-q', '-f', dockerfile, ...args, '-t', tag, '.'], 900_000);
   return { seconds: (performance.now() - started) / 1000 };
 }
 
@@ -141,29 +142,10 @@ export function isUp(state: ContainerState): boolean {
   return state.status === 'running' && (state.health === undefined || state.health === 'healthy');
 }
 
-/** Thrown by a probe when waiting longer cannot help (a container that exited for good). */
-export class GiveUp extends Error {}
-
-/**
- * Polls `probe` until it returns a value other than undefined; throws `what` on timeout.
- * A probe that throws is asked again (its error is reported on timeout), unless it throws GiveUp.
- */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      if (error instanceof GiveUp) throw new Error(`${what}: ${error.message}`);
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(
-    `${what}: not within ${timeoutMs / 1000} s${last ? ` (last error: ${(last as Error).message})` : ''}`,
-  );
+/** The host's address on Docker's default bridge, which every container can reach. */
+export async function bridgeGateway(): Promise<string> {
+  const { stdout } = await docker(['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}']);
+  return stdout.trim();
 }
 
 /** The host port Docker published for a container port (`-p 127.0.0.1::PORT`). */

@@ -10,7 +10,6 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { getService, type ServiceEntry } from '@azora/catalog';
 import { freePort } from '@azora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,14 +21,15 @@ import {
   dashboardQueries,
   exporterOf,
   exposedNames,
-  MONITORING_DIR,
   promqlMetricNames,
   readPrometheusConfig,
   readRuleFiles,
+  renderAlertmanagerConfig,
   withoutGrafanaVariables,
 } from './monitoring.ts';
 import { REPO_ROOT } from './repo.ts';
 import { type DevSession, runDev } from './run-dev.ts';
+import { waitFor } from './wait.ts';
 
 const wanted = process.env.AZORA_MONITORING_SERVICES?.split(',').map((name) => name.trim()) ?? composeServiceNames();
 const running = wanted.filter((name) => hasDevScript(REPO_ROOT, getService(name)));
@@ -70,21 +70,6 @@ async function stopServer(server: Server | undefined): Promise<void> {
   const timer = setTimeout(() => server.child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
-}
-
-async function poll<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const result = await attempt();
-      if (result !== undefined) return result;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(250);
-  }
-  throw new Error(`${what}: not within ${timeoutMs / 1000} s${last ? ` (${last})` : ''}`);
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -133,7 +118,8 @@ describe.runIf(running.length > 0)(`monitoring end to end (${running.join(', ')}
     ports.nodeExporter = await freePort();
     servers.push(
       start('alertmanager', 'prometheus-alertmanager', [
-        `--config.file=${join(MONITORING_DIR, 'alertmanager.yml')}`,
+        // As its container runs it: rendered by its entrypoint from the on-call settings.
+        `--config.file=${await renderAlertmanagerConfig(temp)}`,
         `--storage.path=${join(temp, 'alertmanager')}`,
         `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
         '--cluster.listen-address=',
@@ -190,11 +176,12 @@ describe.runIf(running.length > 0)(`monitoring end to end (${running.join(', ')}
   it('scrapes every service, node-exporter, Alertmanager and itself: every target up', async () => {
     const expected = [...services.map((s) => s.name), 'prometheus', 'alertmanager', 'node-exporter'].sort();
     type Targets = { data: { activeTargets: { labels: { job: string }; health: string; lastError: string }[] } };
-    const targets = await poll('every target up', 20_000, async () => {
+    const everyTargetUp = async () => {
       const { data } = await getJson<Targets>(`${prometheusUrl()}/api/v1/targets`);
       const up = data.activeTargets.filter((t) => t.health === 'up');
       return up.length === expected.length ? data.activeTargets : undefined;
-    }).catch(async (error) => {
+    };
+    const targets = await waitFor('every target up', everyTargetUp, 20_000).catch(async (error) => {
       const { data } = await getJson<Targets>(`${prometheusUrl()}/api/v1/targets`).catch(() => ({
         data: { activeTargets: [] },
       }));
@@ -260,10 +247,14 @@ describe.runIf(running.length > 0)(`monitoring end to end (${running.join(', ')}
 
     type Alert = { labels: Record<string, string>; annotations: Record<string, string>; status: { state: string } };
     const filter = encodeURIComponent('alertname="ServiceDown"');
-    const alert = await poll('ServiceDown in Alertmanager', 30_000, async () => {
-      const alerts = await getJson<Alert[]>(`${alertmanagerUrl()}/api/v2/alerts?filter=${filter}`);
-      return alerts.find((a) => a.labels.service === victim);
-    });
+    const alert = await waitFor(
+      'ServiceDown in Alertmanager',
+      async () => {
+        const alerts = await getJson<Alert[]>(`${alertmanagerUrl()}/api/v2/alerts?filter=${filter}`);
+        return alerts.find((a) => a.labels.service === victim);
+      },
+      30_000,
+    );
     expect(alert.labels).toMatchObject({
       alertname: 'ServiceDown',
       severity: 'critical',
@@ -282,10 +273,14 @@ describe.runIf(running.length > 0)(`monitoring end to end (${running.join(', ')}
     async () => {
       type Alert = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
       const filter = encodeURIComponent('alertname="ServiceNotReady"');
-      const alert = await poll('ServiceNotReady in Alertmanager', 30_000, async () => {
-        const alerts = await getJson<Alert[]>(`${alertmanagerUrl()}/api/v2/alerts?filter=${filter}`);
-        return alerts.find((a) => a.labels.service === victim);
-      });
+      const alert = await waitFor(
+        'ServiceNotReady in Alertmanager',
+        async () => {
+          const alerts = await getJson<Alert[]>(`${alertmanagerUrl()}/api/v2/alerts?filter=${filter}`);
+          return alerts.find((a) => a.labels.service === victim);
+        },
+        30_000,
+      );
       expect(alert.labels).toMatchObject({ severity: 'warning', target: victim });
       // The critical ServiceDown of the same service silences it.
       expect(alert.status.state).toBe('suppressed');

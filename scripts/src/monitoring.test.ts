@@ -1,19 +1,23 @@
 // infrastructure/monitoring/ against Prometheus' and Alertmanager's own checkers
 // (Debian prometheus 2.42, prometheus-alertmanager 0.25) and against the catalog.
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getService } from '@azora/catalog';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { composeServiceNames } from './compose.ts';
+import { composeServiceNames, readComposeFile } from './compose.ts';
 import { buildDashboards, DATASOURCE } from './grafana.ts';
 import {
   alertRules,
+  EXAMPLE_ALERT_ENV,
   MONITORING_DIR,
   promqlMetricNames,
   readDashboards,
   readPrometheusConfig,
   readRuleFiles,
+  renderAlertmanagerConfig,
   runTool,
 } from './monitoring.ts';
 
@@ -37,9 +41,21 @@ describe('Prometheus and Alertmanager accept the configuration', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
   });
 
-  it('amtool check-config alertmanager.yml', async () => {
-    const run = await runTool('amtool', ['check-config', 'alertmanager.yml']);
-    expect(run.code, run.stdout + run.stderr).toBe(0);
+  it('amtool check-config alertmanager.yml, rendered by its entrypoint from the on-call settings', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'azora-alertmanager-'));
+    try {
+      const file = await renderAlertmanagerConfig(dir);
+      const run = await runTool('amtool', ['check-config', file]);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const rendered = parse(readFileSync(file, 'utf8'));
+      expect(rendered.global.smtp_smarthost).toBe(EXAMPLE_ALERT_ENV.ALERT_SMTP_SMARTHOST);
+      expect(rendered.global.smtp_auth_password_file).toBe(join(dir, 'alertmanager-smtp-password'));
+      expect(readFileSync(file, 'utf8'), 'the password stays out of the configuration').not.toContain(
+        EXAMPLE_ALERT_ENV.ALERT_SMTP_PASSWORD,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -155,6 +171,25 @@ describe('alertmanager.yml', () => {
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls)
       expect(url).toMatch(new RegExp(`^http://${recovery.name}:${recovery.port}/api/${recovery.apiPrefix}/`));
+  });
+
+  it('e-mails critical alerts and warnings to a person, and still hands them on to the recovery webhooks', () => {
+    const [first, ...rest] = config.route.routes;
+    expect(first).toMatchObject({ receiver: 'on-call', matchers: ['severity=~"critical|warning"'], continue: true });
+    expect(rest.map((r: { receiver: string }) => r.receiver)).toContain('critical');
+    const onCall = config.receivers.find((r: { name: string }) => r.name === 'on-call');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder the entrypoint fills in
+    expect(onCall.email_configs[0].to).toBe('${ALERT_EMAIL_TO}');
+  });
+
+  it('takes every placeholder from the variables its compose service sets', () => {
+    const monitoring = readComposeFile('vessels/docker-compose.monitoring.yml') as {
+      services: { alertmanager: { environment: Record<string, string> } };
+    };
+    const set = new Set([...Object.keys(monitoring.services.alertmanager.environment), 'ALERTMANAGER_RUN_DIR']);
+    const placeholders = [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]);
+    expect(placeholders.length).toBeGreaterThan(0);
+    for (const name of placeholders) expect(set, name).toContain(name);
   });
 
   it('holds no secrets and no placeholders that break at run time', () => {

@@ -5,7 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { findServiceByApiPrefix } from '@azora/catalog';
 import { parse } from 'yaml';
 import { DASHBOARD_DIR } from './grafana.ts';
@@ -168,4 +170,33 @@ export function runTool(command: string, args: string[]): Promise<ToolRun> {
       resolve({ code, stdout, stderr: stderr || (error && code === 127 ? error.message : '') });
     });
   });
+}
+
+/** On-call e-mail settings as an operator fills them in vessels/.env (the checks' values). */
+export const EXAMPLE_ALERT_ENV = {
+  ALERT_EMAIL_TO: 'on-call@azora.test',
+  ALERT_EMAIL_FROM: 'alertmanager@azora.test',
+  ALERT_SMTP_SMARTHOST: 'smtp.azora.test:587',
+  ALERT_SMTP_USERNAME: 'alertmanager',
+  ALERT_SMTP_PASSWORD: 'check-smtp-password',
+  ALERT_SMTP_REQUIRE_TLS: 'true',
+} as const;
+
+/**
+ * alertmanager.yml rendered by its container entrypoint (alertmanager-entrypoint.sh) with
+ * `env`, written to `dir` beside the SMTP password file the configuration names.
+ */
+export async function renderAlertmanagerConfig(dir: string, env: Record<string, string> = { ...EXAMPLE_ALERT_ENV }) {
+  const script = join(MONITORING_DIR, 'alertmanager-entrypoint.sh');
+  const runEnv = {
+    PATH: process.env.PATH ?? '',
+    ...env,
+    ALERTMANAGER_CONFIG: join(MONITORING_DIR, 'alertmanager.yml'),
+    ALERTMANAGER_RUN_DIR: dir,
+  };
+  const { stdout } = await promisify(execFile)('sh', [script, 'render'], { env: runEnv });
+  const file = join(dir, 'alertmanager.yml');
+  await writeFile(file, stdout);
+  await writeFile(join(dir, 'alertmanager-smtp-password'), env.ALERT_SMTP_PASSWORD ?? '', { mode: 0o600 });
+  return file;
 }

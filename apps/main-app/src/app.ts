@@ -1,12 +1,19 @@
 import { defaultUrl, getService, SERVICES, urlVariable } from '@azora/catalog';
-import { createLogger, createService, type HealthCheck, type Logger, type Service } from '@azora/service-kit';
+import {
+  createLogger,
+  createService,
+  type HealthCheck,
+  type Logger,
+  type Service,
+  serviceVersion,
+} from '@azora/service-kit';
 import { corsHandler } from './cors.ts';
 import { type GatewayRoute, gatewayHandler } from './gateway.ts';
 import { type ConsoleConfig, consoleRoutes, hasBuild, type WebOptions } from './spa.ts';
 import { StatusPoller, type Upstream } from './status.ts';
 
 export const SERVICE_NAME = 'main-app';
-export const VERSION = '0.1.0';
+export const VERSION = serviceVersion(new URL('../package.json', import.meta.url));
 
 export interface MainAppOptions {
   logger?: Logger;

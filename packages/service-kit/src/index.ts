@@ -1,7 +1,18 @@
 export { type CheckResult, type HealthCheck, type ReadinessReport, runChecks } from '@azora/health';
 export type { Logger } from 'pino';
 export { z } from 'zod';
-export { type ApiKey, type Auth, type AuthOptions, createAuth, type Principal, parseApiKeys } from './auth.ts';
+export {
+  type ApiKey,
+  type Auth,
+  type AuthConfig,
+  type AuthOptions,
+  authConfigShape,
+  authFromConfig,
+  createAuth,
+  type Principal,
+  parseApiKeys,
+  signToken,
+} from './auth.ts';
 export {
   type BaseConfig,
   baseConfigShape,
@@ -42,6 +53,13 @@ export {
   statusTitle,
   toProblem,
 } from './problem.ts';
+export {
+  clientAddress,
+  parseTrustedProxies,
+  type RateLimitOptions,
+  rateLimit,
+  rateLimitConfigShape,
+} from './rate-limit.ts';
 export { createRedisClient, type RedisClientOptions, redisConfigShape } from './redis.ts';
 export { API_SECURITY_HEADERS, securityHeaders } from './security.ts';
 export { type Closable, type RunningServer, runService, type ServerOptions, startServer } from './server.ts';
@@ -59,3 +77,4 @@ export {
   withTrace,
 } from './trace.ts';
 export { parseBody, parseParams, parseQuery } from './validate.ts';
+export { serviceVersion } from './version.ts';

@@ -1,4 +1,12 @@
-import { createService, HttpProblem, type Logger, parseQuery, type Service, z } from '@azora/service-kit';
+import {
+  createService,
+  HttpProblem,
+  type Logger,
+  parseQuery,
+  type Service,
+  serviceVersion,
+  z,
+} from '@azora/service-kit';
 import type { Request } from 'express';
 import { DetectorUnavailableError, type ObjectDetector } from './detector.ts';
 import { decodeImage, describeImage, phashOf } from './image.ts';
@@ -8,7 +16,7 @@ import { ImageRejection, type RejectReason } from './rejection.ts';
 import { bodyKind, discardBody, readMultipartImages, readRawImage } from './upload.ts';
 
 export const SERVICE_NAME = 'ai-vision';
-export const VERSION = '0.1.0';
+export const VERSION = serviceVersion(new URL('../package.json', import.meta.url));
 
 export interface VisionServiceOptions {
   logger?: Logger;
