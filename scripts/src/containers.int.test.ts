@@ -404,7 +404,7 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
   let smtp: SmtpSink;
   let smtpHost: string;
   beforeAll(async () => {
-    smtpHost = await bridgeGateway();
+    smtpHost = bridgeGateway();
     smtp = await startSmtpSink(smtpHost);
   });
   afterAll(() => smtp?.close());

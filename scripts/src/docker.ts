@@ -7,7 +7,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
@@ -142,10 +142,15 @@ export function isUp(state: ContainerState): boolean {
   return state.status === 'running' && (state.health === undefined || state.health === 'healthy');
 }
 
-/** The host's address on Docker's default bridge, which every container can reach. */
-export async function bridgeGateway(): Promise<string> {
-  const { stdout } = await docker(['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}']);
-  return stdout.trim();
+/**
+ * The host's address on Docker's default bridge (docker0), which every container can
+ * reach. The engine's IPAM record often leaves the gateway out, so it is read from the
+ * interface.
+ */
+export function bridgeGateway(): string {
+  const address = networkInterfaces().docker0?.find((a) => a.family === 'IPv4')?.address;
+  if (!address) throw new Error('no IPv4 address on docker0: is the Docker engine running with its default bridge?');
+  return address;
 }
 
 /** The host port Docker published for a container port (`-p 127.0.0.1::PORT`). */
