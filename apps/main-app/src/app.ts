@@ -7,12 +7,13 @@ import {
   type Service,
   serviceVersion,
 } from '@azora/service-kit';
+import { DEFAULTS, SERVICE_NAME } from './config.ts';
 import { corsHandler } from './cors.ts';
 import { type GatewayRoute, gatewayHandler } from './gateway.ts';
 import { type ConsoleConfig, consoleRoutes, hasBuild, type WebOptions } from './spa.ts';
 import { StatusPoller, type Upstream } from './status.ts';
 
-export const SERVICE_NAME = 'main-app';
+export { SERVICE_NAME };
 export const VERSION = serviceVersion(new URL('../package.json', import.meta.url));
 
 export interface MainAppOptions {
@@ -93,8 +94,8 @@ export function createMainApp(options: MainAppOptions = {}): MainApp {
   const poller = new StatusPoller({
     upstreams,
     self: { entry: self, version: VERSION, checks },
-    intervalMs: options.pollIntervalMs ?? 5000,
-    timeoutMs: options.probeTimeoutMs ?? 2000,
+    intervalMs: options.pollIntervalMs ?? DEFAULTS.STATUS_POLL_INTERVAL_MS,
+    timeoutMs: options.probeTimeoutMs ?? DEFAULTS.STATUS_PROBE_TIMEOUT_MS,
     logger,
   });
 
@@ -105,6 +106,8 @@ export function createMainApp(options: MainAppOptions = {}): MainApp {
     bodyLimit: options.bodyLimit,
     otlpEndpoint: options.otlpEndpoint,
     checks,
+    // Probing starts with the service, not when the app is built.
+    resources: [{ name: 'status poller', start: () => poller.start(), close: () => poller.stop() }],
     rawRoutes: (app, { metrics }) => {
       if (options.corsOrigins?.length) app.use('/api', corsHandler(options.corsOrigins));
       metrics.gauge({
@@ -122,8 +125,8 @@ export function createMainApp(options: MainAppOptions = {}): MainApp {
 
       const gateway = gatewayHandler({
         routes,
-        timeoutMs: options.timeoutMs ?? 15_000,
-        maxBodyBytes: options.maxBodyBytes ?? 12 * 1024 * 1024,
+        timeoutMs: options.timeoutMs ?? DEFAULTS.GATEWAY_TIMEOUT_MS,
+        maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.GATEWAY_MAX_BODY_BYTES,
         logger,
         metrics: {
           requests: metrics.counter({
@@ -149,7 +152,5 @@ export function createMainApp(options: MainAppOptions = {}): MainApp {
     },
   });
 
-  poller.start();
-  service.resources.push({ name: 'status poller', close: () => poller.stop() });
   return Object.assign(service, { poller, routes });
 }

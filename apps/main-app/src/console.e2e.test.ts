@@ -122,6 +122,7 @@ describe('console end to end', () => {
       timeoutMs: 90_000,
       web: { kind: 'static', dir: buildDir },
     });
+    await main.start();
     server = await startApp(main.app);
     // The same console with ai-vision not running.
     degradedMain = createMainApp({
@@ -131,6 +132,7 @@ describe('console end to end', () => {
       pollIntervalMs: 1000,
       web: { kind: 'static', dir: buildDir },
     });
+    await degradedMain.start();
     degradedServer = await startApp(degradedMain.app);
 
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders, RequestListener } from 'node:http';
 import { freePort, type StartedApp, startApp } from '@azora/testing';
 import { createSentimentService } from 'ai-sentiment/src/app.ts';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMainApp, type MainApp } from './app.ts';
 import type { ServiceStatus } from './status.ts';
 import { quietLogger } from './test-support/logger.ts';
@@ -184,6 +184,28 @@ describe('gateway', () => {
     expect(unknown.body.detail).toContain('no service serves /api/nonsense/');
     const own = await request(main.app).get('/api/platform/nothing-here');
     expect(own.status).toBe(404);
+  });
+
+  it('probes nothing until the service starts: building the app starts no timer', async () => {
+    const counted = { count: 0 };
+    const upstream = await startApp(echoServer(counted));
+    const built = createMainApp({
+      logger: quietLogger(),
+      env: { AI_VISION_URL: upstream.url },
+      deployed: new Set(['main-app', 'ai-vision']),
+      pollIntervalMs: 20,
+      probeTimeoutMs: 1000,
+    });
+    try {
+      // Absence takes a wait to show: ten poll intervals.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(counted.count, 'a built app that was not started probes nothing').toBe(0);
+      await built.start();
+      await vi.waitFor(() => expect(counted.count).toBeGreaterThan(1), { timeout: 10_000 });
+    } finally {
+      for (const resource of built.resources) await resource.close();
+      await upstream.close();
+    }
   });
 
   it('reports each service on /api/platform/status from background probes', async () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, configDefaults, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
   it('applies defaults, with PORT defaulting to the catalog port', () => {
@@ -110,5 +110,16 @@ describe('loadConfig', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^ai-sentiment: invalid configuration: PORT/);
+  });
+});
+
+describe('configDefaults', () => {
+  it('gives each variable its declared default, once, for builders to fall back to', () => {
+    const shape = {
+      MAX_ITEMS: z.coerce.number().int().default(100),
+      MODE: z.enum(['a', 'b']).default('b'),
+      OPTIONAL_URL: z.url().optional(),
+    };
+    expect(configDefaults(shape)).toEqual({ MAX_ITEMS: 100, MODE: 'b', OPTIONAL_URL: undefined });
   });
 });

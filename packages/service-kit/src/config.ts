@@ -66,6 +66,20 @@ export function baseConfigShape(service: string, env: Env = process.env) {
 export type BaseConfig = z.infer<z.ZodObject<ReturnType<typeof baseConfigShape>>>;
 
 /**
+ * What each variable of `shape` means when it is not set: its `.default()`. A service
+ * declares its defaults once, in its config shape, and its builder falls back to these,
+ * so `main.ts` and `app.ts` cannot drift apart.
+ */
+export function configDefaults<S extends z.ZodRawShape>(shape: S): { [K in keyof S]: z.output<S[K]> } {
+  const defaults: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(shape)) {
+    const parsed = (schema as z.ZodType).safeParse(undefined);
+    if (parsed.success) defaults[name] = parsed.data;
+  }
+  return defaults as { [K in keyof S]: z.output<S[K]> };
+}
+
+/**
  * Validates `env` against the service's base variables plus its own, and returns the
  * typed result. Throws a ConfigError naming the first bad variable.
  */

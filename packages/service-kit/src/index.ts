@@ -1,4 +1,5 @@
 export { type CheckResult, type HealthCheck, type ReadinessReport, runChecks } from '@azora/health';
+export { createMetrics, type ServiceMetrics } from '@azora/metrics';
 export type { Logger } from 'pino';
 export { z } from 'zod';
 export {
@@ -17,6 +18,7 @@ export {
   type BaseConfig,
   baseConfigShape,
   ConfigError,
+  configDefaults,
   LOG_LEVELS,
   loadConfig,
   loadConfigOrExit,
@@ -63,7 +65,7 @@ export {
 export { createRedisClient, type RedisClientOptions, redisConfigShape } from './redis.ts';
 export { API_SECURITY_HEADERS, securityHeaders } from './security.ts';
 export { type Closable, type RunningServer, runService, type ServerOptions, startServer } from './server.ts';
-export { createService, type Lifecycle, type Service, type ServiceOptions } from './service.ts';
+export { createService, type Lifecycle, type Resource, type Service, type ServiceOptions } from './service.ts';
 export {
   currentTrace,
   formatTraceparent,

@@ -237,15 +237,17 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Starts a service built by createService, with readiness tied to its shutdown. Limits and
+ * Starts a service built by createService — its resources first, then the server — with
+ * readiness tied to its shutdown. Limits and
  * shutdown timing not given in `options` come from the environment (SHUTDOWN_DELAY_MS,
  * REQUEST_TIMEOUT_MS, … see serverConfigShape); a bad value stops the process with one line.
  */
-export function runService(
+export async function runService(
   service: Service,
   options: Omit<ServerOptions, 'app' | 'logger' | 'onShutdownStart'>,
 ): Promise<RunningServer> {
   const config = exitOnConfigError(service.name, () => loadServerConfig());
+  await service.start();
   return startServer({
     ...options,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? config.SHUTDOWN_TIMEOUT_MS,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from './logger.ts';
 import { HttpProblem } from './problem.ts';
+import { runService } from './server.ts';
 import { createService } from './service.ts';
 import { parseBody, parseParams, parseQuery } from './validate.ts';
 
@@ -249,5 +250,40 @@ describe('rawRoutes: handlers that read the request stream themselves', () => {
     expect(response.headers['x-request-id']).toBe('raw-1');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.body).toMatchObject({ status: 502, detail: 'upstream is down', instance: '/raw-fails' });
+  });
+});
+
+describe('resources: declared by the builder, run by the service', () => {
+  it('starts nothing when built; starts each once, in order, before listening; closes them in reverse on shutdown', async () => {
+    const events: string[] = [];
+    const resource = (name: string) => ({
+      name,
+      start: async () => {
+        events.push(`start ${name}`);
+      },
+      close: () => {
+        events.push(`close ${name}`);
+      },
+    });
+    const service = createService({
+      name: 'resourceful',
+      version: '1',
+      logger: createLogger('resourceful', 'silent'),
+      routes: (app) => app.get('/events', (_req, res) => res.json(events)),
+      resources: [resource('pool'), resource('timer')],
+    });
+    expect(events, 'building starts nothing').toEqual([]);
+    const running = await runService(service, { port: 0, host: '127.0.0.1', handleSignals: false });
+    try {
+      expect(await (await fetch(`${running.url}/events`)).json(), 'started before the first request').toEqual([
+        'start pool',
+        'start timer',
+      ]);
+      await service.start();
+      expect(events, 'start() is idempotent').toEqual(['start pool', 'start timer']);
+    } finally {
+      await running.shutdown();
+    }
+    expect(events).toEqual(['start pool', 'start timer', 'close timer', 'close pool']);
   });
 });

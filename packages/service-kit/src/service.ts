@@ -28,6 +28,23 @@ export interface ServiceOptions {
   bodyLimit?: string;
   /** OTLP/HTTP collector base URL (`OTEL_EXPORTER_OTLP_ENDPOINT`); spans are exported when set. */
   otlpEndpoint?: string;
+  /** What the service runs beside its routes; started by `start()`, closed on shutdown. */
+  resources?: readonly Resource[];
+  /**
+   * The registry, when the builder creates it first (`createMetrics({ service: name })`)
+   * to give domain objects their metrics before the service exists; default a new one.
+   */
+  metrics?: ServiceMetrics;
+}
+
+/**
+ * Something a service runs beside its routes: a timer, a worker pool, a client. A builder
+ * only declares it; `start` runs when the service starts (runService, or a test calling
+ * `service.start()`), `close` on shutdown, in reverse order of declaration.
+ */
+export interface Resource extends Closable {
+  /** Starts the timers, workers or connections; awaited before the server listens. */
+  start?: () => Promise<unknown> | unknown;
 }
 
 /** Set by the server when it starts draining, so readiness answers 503 from then on. */
@@ -41,8 +58,10 @@ export interface Service {
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;
-  /** What the kit itself opened (the span exporter), closed after the service's own resources. */
-  readonly resources: Closable[];
+  /** The kit's (the span exporter) and then the service's own resources. */
+  readonly resources: Resource[];
+  /** Starts every resource, once, in order. Building a service starts nothing. */
+  readonly start: () => Promise<void>;
 }
 
 /**
@@ -53,7 +72,7 @@ export interface Service {
  */
 export function createService(options: ServiceOptions): Service {
   const logger = options.logger ?? createLogger(options.name);
-  const metrics = createMetrics({ service: options.name });
+  const metrics = options.metrics ?? createMetrics({ service: options.name });
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = express();
 
@@ -64,7 +83,7 @@ export function createService(options: ServiceOptions): Service {
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'simple');
 
-  const resources: Closable[] = [];
+  const resources: Resource[] = [];
 
   app.use(traceMiddleware);
   app.use(requestLogger(logger));
@@ -99,7 +118,16 @@ export function createService(options: ServiceOptions): Service {
   app.use(notFoundHandler);
   app.use(problemHandler(logger));
 
-  return { name: options.name, app, metrics, logger, lifecycle, resources };
+  resources.push(...(options.resources ?? []));
+  let started: Promise<void> | undefined;
+  const start = () => {
+    started ??= (async () => {
+      for (const resource of resources) await resource.start?.();
+    })();
+    return started;
+  };
+
+  return { name: options.name, app, metrics, logger, lifecycle, resources, start };
 }
 
 /** Records a server span for every request once its response ends. */

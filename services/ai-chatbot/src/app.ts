@@ -1,4 +1,3 @@
-import { defaultUrl } from '@azora/catalog';
 import {
   createService,
   HttpProblem,
@@ -11,6 +10,7 @@ import {
 } from '@azora/service-kit';
 import type { Redis } from 'ioredis';
 import { Assistant, type ConversationContext } from './assistant.ts';
+import { DEFAULTS } from './config.ts';
 import { NONE_INTENT } from './corpus/intents.ts';
 import { decideHandoff } from './handoff.ts';
 import { type MessageSentiment, SentimentClient } from './sentiment-client.ts';
@@ -76,15 +76,15 @@ const sessionId = z
 export async function createChatbotService(options: ChatbotServiceOptions): Promise<Service> {
   const assistant = options.assistant ?? (await Assistant.create());
   const store = new SessionStore(options.redis, {
-    ttlSeconds: options.sessionTtlSeconds ?? 86_400,
-    maxMessages: options.maxMessages,
+    ttlSeconds: options.sessionTtlSeconds ?? DEFAULTS.SESSION_TTL_SECONDS,
+    maxMessages: options.maxMessages ?? DEFAULTS.SESSION_MAX_MESSAGES,
   });
   const sentiment = new SentimentClient(
-    options.sentimentUrl ?? defaultUrl('ai-sentiment'),
-    options.sentimentTimeoutMs ?? 800,
+    options.sentimentUrl ?? DEFAULTS.AI_SENTIMENT_URL,
+    options.sentimentTimeoutMs ?? DEFAULTS.SENTIMENT_TIMEOUT_MS,
   );
-  const maxTextLength = options.maxTextLength ?? 2000;
-  const handoffThreshold = options.handoffThreshold ?? -0.6;
+  const maxTextLength = options.maxTextLength ?? DEFAULTS.MAX_TEXT_LENGTH;
+  const handoffThreshold = options.handoffThreshold ?? DEFAULTS.HANDOFF_SENTIMENT_THRESHOLD;
 
   const MessageRequest = z.object({
     sessionId: sessionId.optional(),
@@ -108,6 +108,8 @@ export async function createChatbotService(options: ChatbotServiceOptions): Prom
     name: SERVICE_NAME,
     version: VERSION,
     logger: options.logger,
+    // The service owns the client it is given: closed on shutdown, after the last request.
+    resources: [{ name: 'redis', close: () => options.redis.quit().catch(() => options.redis.disconnect()) }],
     bodyLimit: options.bodyLimit,
     otlpEndpoint: options.otlpEndpoint,
     checks: [

@@ -29,7 +29,7 @@ function ids(...taken: string[]) {
 
 describe('SessionStore.saveTurn', () => {
   it('creates a session for a first message, then appends to it', async () => {
-    const store = new SessionStore(redis.client, { ttlSeconds: 600 });
+    const store = new SessionStore(redis.client, { ttlSeconds: 600, maxMessages: 200 });
     const id = await store.saveTurn(undefined, turn('hello', { lastIntent: 'greeting' }));
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await store.saveTurn(id, turn('again', { regime: 'gdpr' }))).toBe(id);
@@ -45,7 +45,7 @@ describe('SessionStore.saveTurn', () => {
   });
 
   it('reports a session whose keys are gone as expired and does not bring it back', async () => {
-    const store = new SessionStore(redis.client, { ttlSeconds: 600 });
+    const store = new SessionStore(redis.client, { ttlSeconds: 600, maxMessages: 200 });
     const id = (await store.saveTurn(undefined, turn('hello'))) as string;
     expect(await redis.client.del(`session:${id}`, `session:${id}:messages`)).toBe(2);
     expect(await store.context(id)).toBeUndefined();
@@ -55,10 +55,10 @@ describe('SessionStore.saveTurn', () => {
 
   it('picks another id when a new id is already taken', async () => {
     const taken = '11111111-1111-4111-8111-111111111111';
-    const first = new SessionStore(redis.client, { ttlSeconds: 600, newId: ids(taken) });
+    const first = new SessionStore(redis.client, { ttlSeconds: 600, maxMessages: 200, newId: ids(taken) });
     expect(await first.saveTurn(undefined, turn('first'))).toBe(taken);
     const fresh = '22222222-2222-4222-8222-222222222222';
-    const store = new SessionStore(redis.client, { ttlSeconds: 600, newId: ids(taken, fresh) });
+    const store = new SessionStore(redis.client, { ttlSeconds: 600, maxMessages: 200, newId: ids(taken, fresh) });
     expect(await store.saveTurn(undefined, turn('second'))).toBe(fresh);
     // The taken session kept only its own turn.
     expect((await store.get(taken))?.messages.map((m) => m.text)).toEqual(['first', 'reply to first']);
@@ -66,7 +66,7 @@ describe('SessionStore.saveTurn', () => {
 
   it('gives up after a few taken ids instead of looping', async () => {
     const taken = '33333333-3333-4333-8333-333333333333';
-    const store = new SessionStore(redis.client, { ttlSeconds: 600, newId: () => taken });
+    const store = new SessionStore(redis.client, { ttlSeconds: 600, maxMessages: 200, newId: () => taken });
     await store.saveTurn(undefined, turn('first'));
     await expect(store.saveTurn(undefined, turn('second'))).rejects.toThrow(/could not create a session/);
   });

@@ -39,8 +39,8 @@ export interface Turn {
 
 export interface SessionStoreOptions {
   ttlSeconds: number;
-  /** Oldest messages beyond this many are dropped (default 200). */
-  maxMessages?: number;
+  /** Oldest messages beyond this many are dropped (SESSION_MAX_MESSAGES). */
+  maxMessages: number;
   /** Makes ids for new sessions (default: random UUIDs). */
   newId?: () => string;
 }
@@ -84,7 +84,7 @@ export class SessionStore {
     redis.defineCommand('chatbotAppend', { numberOfKeys: 2, lua: APPEND_SCRIPT });
     this.redis = redis as ScriptedRedis;
     this.ttlSeconds = options.ttlSeconds;
-    this.maxMessages = options.maxMessages ?? 200;
+    this.maxMessages = options.maxMessages;
     this.newId = options.newId ?? randomUUID;
   }
 

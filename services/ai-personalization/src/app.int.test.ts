@@ -21,7 +21,7 @@ async function bearer(roles: string[], secret = JWT_SECRET) {
   return `Bearer ${await signToken(secret, { subject: 'tester', roles })}`;
 }
 
-/** A service instance on the test file's key prefix, with its first model built. */
+/** A service instance on the test file's key prefix, started: its first model is built. */
 async function startInstance(
   extra: { demoSeed?: boolean; keyPrefix?: string } & Pick<PersonalizationOptions, 'auth' | 'rateLimit'> = {},
 ) {
@@ -31,17 +31,20 @@ async function startInstance(
     redis: client,
     logger: createLogger('ai-personalization', 'silent'),
     demoSeed: extra.demoSeed,
+    rebuildIntervalMs: 0,
     auth: 'auth' in extra ? extra.auth : auth,
     rateLimit: extra.rateLimit ?? { limit: 10_000, windowMs: 60_000 },
   });
   running.push(instance);
   await instance.start();
-  await instance.models.rebuild().done;
+  // A healthy start is ready at once.
+  expect(instance.models.current).toBeDefined();
   return instance;
 }
 
+/** Closes its resources as shutdown does: in reverse, so the rebuilds stop before Redis. */
 async function stopInstance(instance: PersonalizationService) {
-  for (const resource of [...instance.service.resources].reverse()) await resource.close();
+  for (const resource of [...instance.resources].reverse()) await resource.close();
   running.splice(running.indexOf(instance), 1);
 }
 
@@ -53,12 +56,12 @@ function expectProblem(res: request.Response, status: number, detail: RegExp) {
 
 const data = generateSynthetic({ seed: 3, items: 120, users: 60 });
 let instance: PersonalizationService;
-let app: PersonalizationService['service']['app'];
+let app: PersonalizationService['app'];
 
 beforeAll(async () => {
   redis = await createTestRedis('ai-personalization');
   instance = await startInstance();
-  app = instance.service.app;
+  app = instance.app;
   for (const item of data.items) {
     const { id, ...body } = item;
     const res = await request(app).put(`/api/personalization/items/${id}`).set('x-api-key', OPERATOR_KEY).send(body);
@@ -308,12 +311,12 @@ describe('access control', () => {
 
   it('is closed when no credentials are configured: protected routes answer 401 to everyone', async () => {
     const closed = await startInstance({ auth: undefined, keyPrefix: `${redis.prefix}closed:` });
-    const put = await request(closed.service.app)
+    const put = await request(closed.app)
       .put('/api/personalization/items/x')
       .set('x-api-key', OPERATOR_KEY)
       .send({ title: 'A', category: 'B' });
     expectProblem(put, 401, /API key is not recognised/);
-    expectProblem(await request(closed.service.app).get('/api/personalization/users'), 401, /authentication required/);
+    expectProblem(await request(closed.app).get('/api/personalization/users'), 401, /authentication required/);
     await stopInstance(closed);
   });
 
@@ -370,7 +373,7 @@ describe('rate limit on events', () => {
       rateLimit: { limit: 2, windowMs: 60_000, trustProxy: 'loopback' },
     });
     const post = (n: number, client = '203.0.113.5') =>
-      request(limited.service.app)
+      request(limited.app)
         .post('/api/personalization/events')
         .set('x-forwarded-for', client)
         .send({ id: `rl-${n}`, user: 'dave', item: 'item-001', type: 'view' });
@@ -382,7 +385,7 @@ describe('rate limit on events', () => {
     expect(refused.headers['retry-after']).toBe('40');
     // Another client behind the same gateway has its own count; reads are not limited.
     expect((await post(4, '203.0.113.6')).status).toBe(202);
-    expect((await request(limited.service.app).get('/api/personalization/recommendations/dave')).status).toBe(200);
+    expect((await request(limited.app).get('/api/personalization/recommendations/dave')).status).toBe(200);
     vi.setSystemTime(new Date('2025-06-01T12:01:00Z'));
     expect((await post(5)).status).toBe(202);
     expect(await limited.store.countEvents()).toBe(4);
@@ -511,7 +514,7 @@ describe('restart', () => {
     await stopInstance(instance);
 
     instance = await startInstance();
-    app = instance.service.app;
+    app = instance.app;
     expect(instance.models.current?.version).toBe(1);
     expect(await instance.store.countEvents()).toBe(eventsBefore);
     expect((await request(app).get('/api/personalization/items?limit=200')).body).toEqual(itemsBefore.body);
@@ -524,16 +527,14 @@ describe('demo seed', () => {
   it('fills an empty store once, and the model is built from it', async () => {
     const prefix = `${redis.prefix}demo:`;
     const seeded = await startInstance({ demoSeed: true, keyPrefix: prefix });
-    const items = await request(seeded.service.app).get('/api/personalization/items?limit=1');
+    const items = await request(seeded.app).get('/api/personalization/items?limit=1');
     expect(items.body.total).toBe(400);
-    const users = await request(seeded.service.app)
+    const users = await request(seeded.app)
       .get('/api/personalization/users?limit=3')
       .set('authorization', await bearer(['admin']));
     expect(users.body.users).toHaveLength(3);
     expect(seeded.models.current?.stats.users).toBe(150);
-    const recs = await request(seeded.service.app).get(
-      `/api/personalization/recommendations/${users.body.users[0].id}`,
-    );
+    const recs = await request(seeded.app).get(`/api/personalization/recommendations/${users.body.users[0].id}`);
     expect(recs.body.items[0].reason).toBe('collaborative');
     const eventCount = await seeded.store.countEvents();
     await stopInstance(seeded);
@@ -541,5 +542,78 @@ describe('demo seed', () => {
     const again = await startInstance({ demoSeed: true, keyPrefix: prefix });
     expect(await again.store.countEvents()).toBe(eventCount);
     await stopInstance(again);
+  });
+});
+
+describe('lifecycle', () => {
+  /** Every key under a prefix (SCAN patterns do not get the client's keyPrefix). */
+  async function keysUnder(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    return keys;
+  }
+
+  it('building starts nothing; start() seeds, builds the first model and is ready at once', async () => {
+    const prefix = `${redis.prefix}lifecycle:`;
+    const client = createRedisClient({ url: redis.url, keyPrefix: prefix });
+    if (client.status !== 'ready') await once(client, 'ready');
+    const built = createPersonalizationService({
+      redis: client,
+      logger: createLogger('ai-personalization', 'silent'),
+      demoSeed: true,
+      rebuildIntervalMs: 0,
+      auth,
+    });
+    // Nothing seeded, nothing being built, not ready — also a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await keysUnder(prefix)).toEqual([]);
+    expect(built.models.building).toBe(false);
+    expect(built.models.current).toBeUndefined();
+    expect((await request(built.app).get('/health/ready')).status).toBe(503);
+
+    await built.start();
+    expect((await keysUnder(prefix)).length).toBeGreaterThan(0);
+    expect(built.models.current?.stats.items).toBe(400);
+    expect((await request(built.app).get('/health/ready')).status).toBe(200);
+    // Idempotent: a second start neither seeds nor builds again.
+    await built.start();
+    expect(built.models.building).toBe(false);
+    expect(built.models.current?.version).toBe(1);
+
+    for (const resource of [...built.resources].reverse()) await resource.close();
+    // The Redis client is closed too (its 'end' may come a moment after quit answers).
+    if (client.status !== 'end') await once(client, 'end');
+  });
+
+  it('with Redis away, start() gives up waiting for the first model, and close stops the seed retries at once', async () => {
+    const client = createRedisClient({ url: 'redis://127.0.0.1:1', keyPrefix: `${redis.prefix}away:` });
+    const away = createPersonalizationService({
+      redis: client,
+      logger: createLogger('ai-personalization', 'silent'),
+      demoSeed: true,
+      rebuildIntervalMs: 0,
+      firstModelWaitMs: 300,
+      auth,
+    });
+    const started = Date.now();
+    await away.start();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(away.models.current).toBeUndefined();
+    // Live, not ready; requests that need a model or Redis answer 503.
+    expect((await request(away.app).get('/health')).status).toBe(200);
+    const ready = await request(away.app).get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.model.status).toBe('fail');
+    expect((await request(away.app).get('/api/personalization/recommendations/u')).status).toBe(503);
+
+    const closing = Date.now();
+    for (const resource of [...away.resources].reverse()) await resource.close();
+    expect(Date.now() - closing).toBeLessThan(500);
+    expect(away.models.building).toBe(false);
   });
 });

@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Auth,
   createAuth,
+  createLogger,
+  createMetrics,
   createService,
   HttpProblem,
   type Logger,
@@ -8,6 +11,7 @@ import {
   parseParams,
   parseQuery,
   type RateLimitOptions,
+  type Resource,
   rateLimit,
   type Service,
   serviceVersion,
@@ -15,6 +19,7 @@ import {
 } from '@azora/service-kit';
 import type { ErrorRequestHandler } from 'express';
 import type { Redis } from 'ioredis';
+import { DEFAULTS } from './config.ts';
 import { seedDemoData } from './demo-seed.ts';
 import { type CatalogItem, EVENT_TYPES } from './model.ts';
 import { type LoadedModel, ModelManager } from './model-manager.ts';
@@ -28,10 +33,15 @@ export interface PersonalizationOptions {
   /** A client from createRedisClient, with the service's key prefix. */
   redis: Redis;
   logger?: Logger;
-  /** Rebuild the model this often (0: only on POST /model/rebuild). Default 0. */
+  /** Rebuild the model this often (0: only on POST /model/rebuild). Default MODEL_REBUILD_INTERVAL_MS's (a minute). */
   rebuildIntervalMs?: number;
-  /** Fill an empty store with the demo catalogue at start-up. */
+  /** Fill an empty store with the demo catalogue at start-up (default false). */
   demoSeed?: boolean;
+  /**
+   * How long start() waits for the first model (default 5000 ms): a healthy start is ready
+   * at once, one without Redis listens anyway and keeps trying.
+   */
+  firstModelWaitMs?: number;
   /**
    * Checks the credentials of catalogue writes, model rebuilds and the user list, which
    * need the role `operator` or `admin`. Default: none accepted, so those answer 401.
@@ -46,15 +56,13 @@ export interface PersonalizationOptions {
   otlpEndpoint?: string;
 }
 
-export interface PersonalizationService {
-  service: Service;
-  store: Store;
-  models: ModelManager;
-  /** Seeds demo data when asked to (retrying until Redis answers), then builds the first model and schedules rebuilds. */
-  start: () => Promise<void>;
-}
+/** The service, with its store and models for tests and tools. */
+export type PersonalizationService = Service & { readonly store: Store; readonly models: ModelManager };
 
 const MAX_BATCH = 1000;
+/** How long start() waits for the first model before the service listens anyway. */
+const FIRST_MODEL_WAIT_MS = 5000;
+const SEED_RETRY_MS = 1000;
 
 const id = (what: string, whenMissing = `must be a string (the ${what} id)`) =>
   z
@@ -134,9 +142,52 @@ const UsersQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).def
 export function createPersonalizationService(options: PersonalizationOptions): PersonalizationService {
   const store = new Store(options.redis);
   const staff = (options.auth ?? createAuth({})).requireRole('operator', 'admin');
-  let models: ModelManager | undefined;
+  const logger = options.logger ?? createLogger(SERVICE_NAME);
+  const metrics = createMetrics({ service: SERVICE_NAME });
+
+  const events = metrics.counter({
+    name: 'personalization_events_total',
+    help: 'Interaction events accepted (duplicates excluded), by type',
+    labelNames: ['type'] as const,
+  });
+  const recommendations = metrics.counter({
+    name: 'personalization_recommendations_total',
+    help: 'Items recommended to users, by the signal that contributed most',
+    labelNames: ['reason'] as const,
+  });
+  // Every label value exists from the start, so dashboards and rate() see zeros, not gaps.
+  for (const type of EVENT_TYPES) events.inc({ type }, 0);
+  for (const reason of ['collaborative', 'content', 'popular'] as const) recommendations.inc({ reason }, 0);
+  metrics.gauge({
+    name: 'personalization_model_age_seconds',
+    help: 'Seconds since the current model was built (absent until one is loaded)',
+    collect() {
+      const model = models.current;
+      if (model) this.set((Date.now() - model.builtAt) / 1000);
+    },
+  });
+  const buildDuration = metrics.histogram({
+    name: 'personalization_model_build_duration_seconds',
+    help: 'Time to rebuild the model: reading Redis and building in the worker',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  });
+  const modelItems = metrics.gauge({ name: 'personalization_model_items', help: 'Items in the current model' });
+  const modelUsers = metrics.gauge({
+    name: 'personalization_model_users',
+    help: 'Users with interactions in the current model',
+  });
+
+  const models = new ModelManager({
+    store,
+    logger,
+    onBuilt: (model, seconds) => {
+      buildDuration.observe(seconds);
+      modelItems.set(model.stats.items);
+      modelUsers.set(model.stats.users);
+    },
+  });
   const current = (): LoadedModel => {
-    const model = models?.current;
+    const model = models.current;
     if (!model)
       throw new HttpProblem(503, 'no model is loaded yet; try again shortly', { headers: { 'retry-after': '2' } });
     return model;
@@ -145,7 +196,8 @@ export function createPersonalizationService(options: PersonalizationOptions): P
   const service = createService({
     name: SERVICE_NAME,
     version: VERSION,
-    logger: options.logger,
+    logger,
+    metrics,
     bodyLimit: options.bodyLimit,
     otlpEndpoint: options.otlpEndpoint,
     checks: [
@@ -153,55 +205,18 @@ export function createPersonalizationService(options: PersonalizationOptions): P
       {
         name: 'model',
         check: async () => {
-          const model = models?.current;
-          if (!model) throw new Error(models?.building ? 'the first model is being built' : 'no model loaded');
-          return { loaded: true, ...models?.summary(model), ...model.stats, buildMs: model.buildMs };
+          const model = models.current;
+          if (!model) throw new Error(models.building ? 'the first model is being built' : 'no model loaded');
+          return { loaded: true, ...models.summary(model), ...model.stats, buildMs: model.buildMs };
         },
       },
     ],
-    routes: (app, kit) => {
-      const events = kit.metrics.counter({
-        name: 'personalization_events_total',
-        help: 'Interaction events accepted (duplicates excluded), by type',
-        labelNames: ['type'] as const,
-      });
-      const recommendations = kit.metrics.counter({
-        name: 'personalization_recommendations_total',
-        help: 'Items recommended to users, by the signal that contributed most',
-        labelNames: ['reason'] as const,
-      });
-      // Every label value exists from the start, so dashboards and rate() see zeros, not gaps.
-      for (const type of EVENT_TYPES) events.inc({ type }, 0);
-      for (const reason of ['collaborative', 'content', 'popular'] as const) recommendations.inc({ reason }, 0);
-      kit.metrics.gauge({
-        name: 'personalization_model_age_seconds',
-        help: 'Seconds since the current model was built (absent until one is loaded)',
-        collect() {
-          const model = models?.current;
-          if (model) this.set((Date.now() - model.builtAt) / 1000);
-        },
-      });
-      const buildDuration = kit.metrics.histogram({
-        name: 'personalization_model_build_duration_seconds',
-        help: 'Time to rebuild the model: reading Redis and building in the worker',
-        buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-      });
-      const modelItems = kit.metrics.gauge({ name: 'personalization_model_items', help: 'Items in the current model' });
-      const modelUsers = kit.metrics.gauge({
-        name: 'personalization_model_users',
-        help: 'Users with interactions in the current model',
-      });
-
-      models = new ModelManager({
-        store,
-        logger: kit.logger,
-        onBuilt: (model, seconds) => {
-          buildDuration.observe(seconds);
-          modelItems.set(model.stats.items);
-          modelUsers.set(model.stats.users);
-        },
-      });
-
+    // Closed in reverse order: the rebuilds stop before the Redis client goes.
+    resources: [
+      { name: 'redis', close: () => options.redis.quit().catch(() => options.redis.disconnect()) },
+      modelRebuilds(store, models, logger, options),
+    ],
+    routes: (app) => {
       /** Scored model indices → response items, with the catalogue's current attributes. */
       const present = async (model: LoadedModel, scored: Scored[]) => {
         const items = await store.getItems(scored.map((s) => model.itemIds[s.index] as string));
@@ -244,7 +259,7 @@ export function createPersonalizationService(options: PersonalizationOptions): P
       });
 
       // Open to the console's anonymous visitors, so limited per client.
-      const eventsLimit = rateLimit({ ...options.rateLimit, redis: options.redis, name: 'events', logger: kit.logger });
+      const eventsLimit = rateLimit({ ...options.rateLimit, redis: options.redis, name: 'events', logger });
       app.post('/api/personalization/events', eventsLimit, async (req, res) => {
         const isBatch =
           typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) && 'events' in req.body;
@@ -265,12 +280,12 @@ export function createPersonalizationService(options: PersonalizationOptions): P
         const counts = new Map<Reason, number>();
         for (const item of items) counts.set(item.reason, (counts.get(item.reason) ?? 0) + 1);
         for (const [reason, count] of counts) recommendations.inc({ reason }, count);
-        res.json({ userId, k, model: models?.summary(model), items });
+        res.json({ userId, k, model: models.summary(model), items });
       });
 
       app.post('/api/personalization/model/rebuild', ...staff, (_req, res) => {
-        const build = (models as ModelManager).rebuild();
-        build.done.catch((error: unknown) => kit.logger.warn({ err: error }, 'requested model rebuild failed'));
+        const build = models.rebuild();
+        build.done.catch((error: unknown) => logger.warn({ err: error }, 'requested model rebuild failed'));
         res.status(202).json({ started: build.started });
       });
 
@@ -289,32 +304,49 @@ export function createPersonalizationService(options: PersonalizationOptions): P
     },
   });
 
-  const manager = models as unknown as ModelManager;
-  let closed = false;
-  // Closed in reverse order: scheduled rebuilds stop before the Redis client goes.
-  service.resources.push(
-    { name: 'redis', close: () => options.redis.quit().catch(() => options.redis.disconnect()) },
-    {
-      name: 'model rebuilds',
-      close: () => {
-        closed = true;
-        return manager.close();
-      },
-    },
-  );
+  return Object.assign(service, { store, models });
+}
 
-  const start = async () => {
-    while (!closed) {
+/**
+ * The model as a resource. Start: seeds the demo data when asked (retrying until Redis
+ * answers), then schedules rebuilds and builds the first model, waiting for it at most
+ * `firstModelWaitMs` — a healthy start is ready at once, one without Redis listens anyway
+ * (liveness does not depend on Redis) and keeps trying. Close: stops seeding, retries and
+ * rebuilds, and waits for a running build.
+ */
+function modelRebuilds(store: Store, models: ModelManager, logger: Logger, options: PersonalizationOptions): Resource {
+  const stopping = new AbortController();
+  let running: Promise<void> | undefined;
+
+  const seedAndBuild = async () => {
+    while (options.demoSeed && !stopping.signal.aborted) {
       try {
-        if (options.demoSeed) await seedDemoData(store, service.logger);
+        await seedDemoData(store, logger);
         break;
       } catch (error) {
-        service.logger.warn({ err: error }, 'demo seeding failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        logger.warn({ err: error }, 'demo seeding failed; retrying');
+        await sleep(SEED_RETRY_MS, undefined, { signal: stopping.signal }).catch(() => {});
       }
     }
-    if (!closed) manager.start(options.rebuildIntervalMs ?? 0);
+    if (!stopping.signal.aborted) await models.start(options.rebuildIntervalMs ?? DEFAULTS.MODEL_REBUILD_INTERVAL_MS);
   };
 
-  return { service, store, models: manager, start };
+  return {
+    name: 'model rebuilds',
+    start: async () => {
+      running = seedAndBuild();
+      const waited = new AbortController();
+      const timeout = sleep(options.firstModelWaitMs ?? FIRST_MODEL_WAIT_MS, undefined, { signal: waited.signal });
+      await Promise.race([running, timeout.catch(() => {})]);
+      waited.abort();
+      if (!models.current && !stopping.signal.aborted) {
+        logger.warn('no model yet; serving (not ready) while the first one is built');
+      }
+    },
+    close: async () => {
+      stopping.abort();
+      await models.close();
+      await running;
+    },
+  };
 }

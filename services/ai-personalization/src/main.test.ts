@@ -1,7 +1,10 @@
-// Start-up: a bad auth or rate-limit setting stops the process before it connects or listens.
+// Start-up: a bad auth or rate-limit setting stops the process before it connects or
+// listens; a good one listens once the first model is built (or, with Redis away, after
+// a few seconds without one), and SIGTERM closes the model rebuilds, then Redis.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createTestRedis, startNodeProcess } from '@azora/testing';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -40,4 +43,56 @@ describe('main', () => {
     expect(result.stderr).toMatch(line);
     expect(result.stderr).not.toContain('too-short');
   });
+});
+
+describe('main runs the service', () => {
+  /** The pino lines it logged, parsed. */
+  const lines = (output: string) =>
+    output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; resource?: string });
+
+  it('listens only once the demo data is seeded and the first model built, and shuts down in order', async () => {
+    const redis = await createTestRedis('ai-personalization-main');
+    try {
+      const service = await startNodeProcess({
+        entry: MAIN,
+        env: { HOST: '127.0.0.1', REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, DEMO_SEED: 'true' },
+        readyPath: '/health',
+      });
+      // Ready the moment it answers at all.
+      const ready = await fetch(`${service.url}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(
+        ((await ready.json()) as { checks: { model: { detail: { items: number } } } }).checks.model.detail.items,
+      ).toBe(400);
+      await service.stop();
+      const logged = lines(service.output());
+      expect(logged.filter((line) => line.msg === 'closed').map((line) => line.resource)).toEqual([
+        'model rebuilds',
+        'redis',
+      ]);
+      expect(logged.at(-1)?.msg).toBe('shutdown complete');
+    } finally {
+      await redis.cleanup();
+    }
+  }, 30_000);
+
+  it('with Redis away, listens after a few seconds anyway: live, not ready', async () => {
+    const service = await startNodeProcess({
+      entry: MAIN,
+      env: { HOST: '127.0.0.1', REDIS_URL: 'redis://127.0.0.1:1', DEMO_SEED: 'true' },
+      readyPath: '/health',
+      readyTimeoutMs: 15_000,
+    });
+    try {
+      const ready = await fetch(`${service.url}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(lines(service.output()).map((line) => line.msg)).toContain('demo seeding failed; retrying');
+    } finally {
+      await service.stop();
+    }
+    expect(lines(service.output()).at(-1)?.msg).toBe('shutdown complete');
+  }, 30_000);
 });

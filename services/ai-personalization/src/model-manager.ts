@@ -55,6 +55,8 @@ export class ModelManager {
   #building: Promise<LoadedModel> | undefined;
   #version = 0;
   #timer: NodeJS.Timeout | undefined;
+  #retry: NodeJS.Timeout | undefined;
+  #stopWaiting: (() => void) | undefined;
   #closed = false;
   readonly #options: ModelManagerOptions;
 
@@ -99,18 +101,11 @@ export class ModelManager {
   }
 
   /**
-   * Builds the first model, retrying until Redis answers, then rebuilds every
-   * `intervalMs` (0: only on request).
+   * Builds the first model, retrying until Redis answers, and rebuilds every `intervalMs`
+   * (0: only on request). Resolves once the first model is loaded, or when closed first;
+   * never rejects.
    */
-  start(intervalMs: number, retryMs = 1000): void {
-    const first = () => {
-      if (this.#closed || this.#current) return;
-      this.rebuild().done.catch((error: unknown) => {
-        this.#options.logger.warn({ err: error }, 'first model build failed; retrying');
-        setTimeout(first, retryMs).unref();
-      });
-    };
-    first();
+  start(intervalMs: number, retryMs = 1000): Promise<void> {
     if (intervalMs > 0) {
       this.#timer = setInterval(() => {
         this.rebuild().done.catch((error: unknown) => {
@@ -119,6 +114,27 @@ export class ModelManager {
       }, intervalMs);
       this.#timer.unref();
     }
+    return new Promise((resolve) => {
+      this.#stopWaiting = resolve;
+      const first = () => {
+        if (this.#closed || this.#current) {
+          resolve();
+          return;
+        }
+        this.rebuild().done.then(
+          () => resolve(),
+          (error: unknown) => {
+            if (this.#closed) {
+              resolve();
+              return;
+            }
+            this.#options.logger.warn({ err: error }, 'first model build failed; retrying');
+            this.#retry = setTimeout(first, retryMs).unref();
+          },
+        );
+      };
+      first();
+    });
   }
 
   summary(model: LoadedModel, now = Date.now()): ModelSummary {
@@ -129,10 +145,12 @@ export class ModelManager {
     };
   }
 
-  /** Stops scheduled rebuilds and waits for a running one. */
+  /** Stops scheduled rebuilds and retries of the first build, and waits for a running one. */
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#retry);
+    this.#stopWaiting?.();
     await this.#building?.catch(() => {});
   }
 }

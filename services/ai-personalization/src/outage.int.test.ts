@@ -61,25 +61,26 @@ beforeAll(async () => {
   instance = createPersonalizationService({
     redis: client,
     logger: createLogger('ai-personalization', 'silent'),
+    rebuildIntervalMs: 0,
     auth: createAuth({ apiKeys: parseApiKeys(`test-operator:operator:${OPERATOR_KEY}`) }),
   });
   await instance.start();
-  await instance.models.rebuild().done;
-  await request(instance.service.app)
+  expect(instance.models.current).toBeDefined();
+  await request(instance.app)
     .put('/api/personalization/items/a')
     .set('x-api-key', OPERATOR_KEY)
     .send({ title: 'Lamp', category: 'Home', tags: ['light'], text: 'A lamp' });
 });
 
 afterAll(async () => {
-  for (const resource of [...(instance?.service.resources ?? [])].reverse()) await resource.close();
+  for (const resource of [...(instance?.resources ?? [])].reverse()) await resource.close();
   await proxy?.cut().catch(() => {});
   await redis?.cleanup();
 });
 
 describe('when Redis goes away', () => {
   it('answers 503 problem+json quickly, readiness is 503, and everything recovers when Redis is back', async () => {
-    const { app } = instance.service;
+    const { app } = instance;
     expect((await request(app).get('/health/ready')).status).toBe(200);
     await proxy.cut();
 

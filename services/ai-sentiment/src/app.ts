@@ -1,5 +1,6 @@
 import { analyze, lexiconSize, polarityScores } from '@azora/sentiment';
 import { createService, type Logger, parseBody, type Service, serviceVersion, z } from '@azora/service-kit';
+import { DEFAULTS } from './config.ts';
 
 export const SERVICE_NAME = 'ai-sentiment';
 export const VERSION = serviceVersion(new URL('../package.json', import.meta.url));
@@ -17,8 +18,8 @@ export interface SentimentServiceOptions {
 const TEXT_LENGTH_BUCKETS = [10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000];
 
 export function createSentimentService(options: SentimentServiceOptions = {}): Service {
-  const maxTextLength = options.maxTextLength ?? 10_000;
-  const maxBatchSize = options.maxBatchSize ?? 100;
+  const maxTextLength = options.maxTextLength ?? DEFAULTS.MAX_TEXT_LENGTH;
+  const maxBatchSize = options.maxBatchSize ?? DEFAULTS.MAX_BATCH_SIZE;
 
   const text = z
     .string({ error: 'must be a string' })

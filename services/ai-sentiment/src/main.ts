@@ -1,10 +1,8 @@
-import { createLogger, loadConfigOrExit, runService, z } from '@azora/service-kit';
+import { createLogger, loadConfigOrExit, runService } from '@azora/service-kit';
 import { createSentimentService, SERVICE_NAME } from './app.ts';
+import { configShape } from './config.ts';
 
-const config = loadConfigOrExit(SERVICE_NAME, {
-  MAX_TEXT_LENGTH: z.coerce.number().int().min(1).max(100_000).default(10_000),
-  MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
-});
+const config = loadConfigOrExit(SERVICE_NAME, configShape);
 
 const service = createSentimentService({
   logger: createLogger(SERVICE_NAME, config.LOG_LEVEL),

@@ -498,3 +498,27 @@ describe('metrics', () => {
     expect(await tensors()).toBe(before);
   });
 });
+
+describe('model lifecycle', () => {
+  it('loads the models when the service starts, not when it is built, and frees them on shutdown', async () => {
+    const calls: string[] = [];
+    const fake = {
+      ready: false,
+      status: () => ({ state: 'idle' }) as never,
+      liveTensors: () => 0,
+      detect: () => Promise.reject(new Error('not used')),
+      load: async () => {
+        calls.push('load');
+      },
+      close: () => {
+        calls.push('close');
+      },
+    };
+    const built = createVisionService({ logger, detector: fake });
+    expect(calls, 'building loads nothing').toEqual([]);
+    await built.start();
+    expect(calls).toEqual(['load']);
+    for (const resource of [...built.resources].reverse()) await resource.close();
+    expect(calls).toEqual(['load', 'close']);
+  });
+});

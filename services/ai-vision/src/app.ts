@@ -1,4 +1,5 @@
 import {
+  createLogger,
   createService,
   HttpProblem,
   type Logger,
@@ -8,6 +9,7 @@ import {
   z,
 } from '@azora/service-kit';
 import type { Request } from 'express';
+import { DEFAULTS } from './config.ts';
 import { DetectorUnavailableError, type ObjectDetector } from './detector.ts';
 import { decodeImage, describeImage, phashOf } from './image.ts';
 import { hammingDistance } from './phash.ts';
@@ -56,9 +58,10 @@ const RETRY_AFTER_SECONDS: Partial<Record<RejectReason, string>> = { queue_full:
 
 export function createVisionService(options: VisionServiceOptions): Service {
   const { detector } = options;
-  const maxBytes = options.maxImageBytes ?? 10 * 1024 * 1024;
-  const maxPixels = options.maxImagePixels ?? 50_000_000;
-  const defaultThreshold = options.nearDuplicateThreshold ?? 10;
+  const logger = options.logger ?? createLogger(SERVICE_NAME);
+  const maxBytes = options.maxImageBytes ?? DEFAULTS.MAX_IMAGE_BYTES;
+  const maxPixels = options.maxImagePixels ?? DEFAULTS.MAX_IMAGE_PIXELS;
+  const defaultThreshold = options.nearDuplicateThreshold ?? DEFAULTS.NEAR_DUPLICATE_THRESHOLD;
   const CompareQuery = z.object({
     threshold: z.coerce
       .number({ error: 'must be a number' })
@@ -71,9 +74,22 @@ export function createVisionService(options: VisionServiceOptions): Service {
   return createService({
     name: SERVICE_NAME,
     version: VERSION,
-    logger: options.logger,
+    logger,
     otlpEndpoint: options.otlpEndpoint,
     checks: [{ name: 'models', check: async () => detector.status() }],
+    resources: [
+      {
+        name: 'models',
+        // Not awaited: liveness answers while the models load; readiness waits for them.
+        start: () => {
+          detector.load?.().then(
+            () => logger.info(detector.status(), 'models loaded'),
+            (error: unknown) => logger.error({ err: error }, 'models failed to load; readiness stays 503'),
+          );
+        },
+        close: () => detector.close?.(),
+      },
+    ],
     routes: (app, { metrics }) => {
       const analyses = metrics.counter({
         name: 'vision_analyses_total',
@@ -100,8 +116,8 @@ export function createVisionService(options: VisionServiceOptions): Service {
         },
       });
       const queue = new WorkQueue({
-        concurrency: options.concurrency ?? 2,
-        limit: options.queueLimit ?? 16,
+        concurrency: options.concurrency ?? DEFAULTS.VISION_CONCURRENCY,
+        limit: options.queueLimit ?? DEFAULTS.VISION_QUEUE_LIMIT,
         onDepth: (waiting) => queueDepth.set(waiting),
       });
 

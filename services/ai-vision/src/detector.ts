@@ -81,6 +81,10 @@ export interface ObjectDetector {
   status(): DetectorStatus;
   liveTensors(): number;
   detect(input: DetectionInput): Promise<Detection>;
+  /** Loads the models (the service starts it and answers liveness meanwhile). */
+  load?(): Promise<void>;
+  /** Frees the models and workers on shutdown. */
+  close?(): void | Promise<void>;
 }
 
 /**
