@@ -175,7 +175,7 @@ export const FAQ: readonly FaqEntry[] = [
     id: 'shutdown',
     question: 'What happens on SIGTERM?',
     answer:
-      'The service stops accepting connections, readiness turns 503, in-flight requests finish, pools close and the process exits within 10 s (SHUTDOWN_TIMEOUT_MS).',
+      'Readiness turns 503 at once while the service keeps serving for SHUTDOWN_DELAY_MS (2 s in production), then it stops accepting connections, in-flight requests finish, pools close and the process exits within 10 s (SHUTDOWN_TIMEOUT_MS).',
     intent: 'ops.troubleshoot',
     keywords: 'graceful shutdown stop signal drain',
   },
