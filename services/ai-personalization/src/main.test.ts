@@ -51,7 +51,14 @@ describe('main runs the service', () => {
     output
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { msg: string; resource?: string });
+      .map((line) => JSON.parse(line) as { msg: string; resource?: string; time: string });
+  /** Shutdown completed, after everything else: by time, as lines written just before exit can reach the pipe out of order. */
+  const completedLast = (logged: ReturnType<typeof lines>) => {
+    const complete = logged.find((line) => line.msg === 'shutdown complete');
+    expect(complete, 'shutdown complete is logged').toBeDefined();
+    const last = Math.max(...logged.map((line) => Date.parse(line.time)));
+    expect(Date.parse(complete?.time ?? '')).toBe(last);
+  };
 
   it('listens only once the demo data is seeded and the first model built, and shuts down in order', async () => {
     const redis = await createTestRedis('ai-personalization-main');
@@ -73,7 +80,7 @@ describe('main runs the service', () => {
         'model rebuilds',
         'redis',
       ]);
-      expect(logged.at(-1)?.msg).toBe('shutdown complete');
+      completedLast(logged);
     } finally {
       await redis.cleanup();
     }
@@ -93,6 +100,6 @@ describe('main runs the service', () => {
     } finally {
       await service.stop();
     }
-    expect(lines(service.output()).at(-1)?.msg).toBe('shutdown complete');
+    completedLast(lines(service.output()));
   }, 30_000);
 });
