@@ -7,7 +7,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
@@ -144,12 +144,13 @@ export function isUp(state: ContainerState): boolean {
 
 /**
  * The host's address on Docker's default bridge (docker0), which every container can
- * reach. The engine's IPAM record often leaves the gateway out, so it is read from the
- * interface.
+ * reach. The engine's IPAM record often leaves the gateway out, and node lists no
+ * interface without a carrier (docker0 before a container joins it), so `ip` reads it.
  */
 export function bridgeGateway(): string {
-  const address = networkInterfaces().docker0?.find((a) => a.family === 'IPv4')?.address;
-  if (!address) throw new Error('no IPv4 address on docker0: is the Docker engine running with its default bridge?');
+  const shown = spawnSync('ip', ['-4', '-o', 'addr', 'show', 'dev', 'docker0'], { encoding: 'utf8' });
+  const address = /\binet (\d+\.\d+\.\d+\.\d+)\//.exec(shown.stdout ?? '')?.[1];
+  if (!address) throw new Error(`no IPv4 address on docker0 (ip: ${shown.stderr || shown.error?.message || 'none'})`);
   return address;
 }
 
