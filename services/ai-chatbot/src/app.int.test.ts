@@ -219,14 +219,19 @@ describe('GET /api/chatbot/sessions/:id', () => {
 
 describe('when ai-sentiment is down or slow', () => {
   const ANGRY = 'this is terrible, I hate it, worst service ever';
+  /** A chatbot whose ai-sentiment is a port nobody listens on. */
+  const withSentimentDown = async () =>
+    (
+      await createChatbotService({
+        redis: redis.client,
+        assistant,
+        sentimentUrl: `http://127.0.0.1:${await freePort()}`,
+        logger,
+      })
+    ).app;
 
   it('still answers, scores the text locally, counts the error and reports readiness as degraded', async () => {
-    const { app: degraded } = await createChatbotService({
-      redis: redis.client,
-      assistant,
-      sentimentUrl: `http://127.0.0.1:${await freePort()}`,
-      logger,
-    });
+    const degraded = await withSentimentDown();
     const errors = await metric(degraded, /^chatbot_sentiment_errors_total/);
     const res = await send({ text: 'what does ai-vision do?' }, degraded);
     expect(res.status).toBe(200);
@@ -244,12 +249,7 @@ describe('when ai-sentiment is down or slow', () => {
   });
 
   it('still hands a strongly negative message to a human while ai-sentiment is down', async () => {
-    const { app: degraded } = await createChatbotService({
-      redis: redis.client,
-      assistant,
-      sentimentUrl: `http://127.0.0.1:${await freePort()}`,
-      logger,
-    });
+    const degraded = await withSentimentDown();
     const errors = await metric(degraded, /^chatbot_sentiment_errors_total/);
     const handoffs = await metric(degraded, /^chatbot_handoffs_total\{.*reason="negative_sentiment"/);
     const res = await send({ text: ANGRY }, degraded);
