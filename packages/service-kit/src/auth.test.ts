@@ -33,6 +33,14 @@ const { app } = createService({
     app.post('/consents', ...auth.requireRole('admin', 'dpo'), (_req, res) => {
       res.status(201).json({ ok: true });
     });
+    // Open for one item, operators only for a batch.
+    app.post(
+      '/items',
+      auth.requireRoleWhen((req) => Array.isArray(req.body?.items), 'operator'),
+      (req, res) => {
+        res.status(201).json({ by: req.principal?.subject ?? null });
+      },
+    );
   },
 });
 
@@ -97,6 +105,22 @@ describe('authorisation by role', () => {
     expect(operator.status).toBe(403);
     const anonymous = await request(app).post('/consents').send({});
     expect(anonymous.status).toBe(401);
+  });
+
+  it('requires the role only for the requests it applies to', async () => {
+    expect((await request(app).post('/items').send({ item: 1 })).body).toEqual({ by: null });
+    const batch = { items: [1, 2] };
+    const anonymous = await request(app).post('/items').send(batch);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['content-type']).toContain('application/problem+json');
+    const viewer = await request(app)
+      .post('/items')
+      .set('authorization', `Bearer ${await token({ roles: ['viewer'] })}`)
+      .send(batch);
+    expect(viewer.status).toBe(403);
+    const operator = await request(app).post('/items').set('x-api-key', OPERATOR_KEY).send(batch);
+    expect(operator.status).toBe(201);
+    expect(operator.body).toEqual({ by: 'ops-bot' });
   });
 
   it('ignores roles that are not strings', async () => {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import { type Request, type RequestHandler, Router } from 'express';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -70,6 +70,11 @@ export interface Auth {
   authenticate: RequestHandler;
   /** Authentication plus a check that the principal holds one of the roles. */
   requireRole: (...roles: string[]) => RequestHandler[];
+  /**
+   * `requireRole` for the requests `applies` picks (a bulk variant of an open endpoint,
+   * say); the others pass untouched.
+   */
+  requireRoleWhen: (applies: (req: Request) => boolean, ...roles: string[]) => RequestHandler;
 }
 
 export function createAuth(options: AuthOptions): Auth {
@@ -133,7 +138,12 @@ export function createAuth(options: AuthOptions): Auth {
     return [authenticate, authorize];
   }
 
-  return { authenticate, requireRole };
+  function requireRoleWhen(applies: (req: Request) => boolean, ...roles: string[]): RequestHandler {
+    const checks = Router().use(...requireRole(...roles));
+    return (req, res, next) => (applies(req) ? checks(req, res, next) : next());
+  }
+
+  return { authenticate, requireRole, requireRoleWhen };
 }
 
 /**

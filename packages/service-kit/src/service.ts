@@ -80,7 +80,9 @@ export function createService(options: ServiceOptions): Service {
   // Express hashes every response body to make an ETag; for JSON answers computed per
   // request that costs about a third of a fast endpoint's throughput and buys nothing.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // req.ip and friends ignore x-forwarded-*: a client could forge them. The rate limiter
+  // reads them only from the proxies TRUST_PROXY names.
+  app.set('trust proxy', false);
   app.set('query parser', 'simple');
 
   const resources: Resource[] = [];

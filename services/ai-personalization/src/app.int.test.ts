@@ -70,6 +70,7 @@ beforeAll(async () => {
   for (let i = 0; i < data.events.length; i += 1000) {
     const res = await request(app)
       .post('/api/personalization/events')
+      .set('x-api-key', OPERATOR_KEY)
       .send({ events: data.events.slice(i, i + 1000) });
     expect(res.status).toBe(202);
   }
@@ -188,6 +189,7 @@ describe('events', () => {
     expect(again.body).toEqual({ accepted: 0, duplicates: 1 });
     const batch = await request(app)
       .post('/api/personalization/events')
+      .set('x-api-key', OPERATOR_KEY)
       .send({
         events: [
           one,
@@ -221,9 +223,11 @@ describe('events', () => {
   });
 
   it('rejects bad events, naming the field', async () => {
+    // As an operator, so that batches reach validation too.
     const post = (body: unknown) =>
       request(app)
         .post('/api/personalization/events')
+        .set('x-api-key', OPERATOR_KEY)
         .send(body as object);
     const empty = await post({});
     expectProblem(empty, 400, /id: is required/);
@@ -265,6 +269,13 @@ describe('access control', () => {
     },
     { name: 'POST /model/rebuild', send: () => request(app).post('/api/personalization/model/rebuild') },
     { name: 'GET /users', send: () => request(app).get('/api/personalization/users') },
+    {
+      name: 'POST /events, a batch',
+      send: () =>
+        request(app)
+          .post('/api/personalization/events')
+          .send({ events: [{ id: 'ev-pwn', user: 'victim', item: 'item-001', type: 'purchase' }] }),
+    },
   ];
 
   it('refuses catalogue writes, rebuilds and the user list without credentials (401) or with another role (403)', async () => {
@@ -278,8 +289,9 @@ describe('access control', () => {
       expectProblem(await send().set('x-api-key', VIEWER_KEY), 403, /requires one of the roles: operator, admin/);
       expectProblem(await send().set('authorization', await bearer(['viewer'])), 403, /operator, admin/);
     }
-    // The anonymous overwrite changed nothing.
+    // The anonymous overwrite and batch changed nothing.
     expect((await request(app).get('/api/personalization/items?limit=1')).body.items[0]).toEqual(before);
+    expect(await instance.store.history('victim')).toEqual(new Map());
     expect(before.title).not.toBe('Pwned');
   });
 
@@ -330,12 +342,16 @@ describe('access control', () => {
     expect(missing.body.errors).toEqual([{ path: 'id', message: expect.stringMatching(/^is required/) }]);
     expectProblem(await post({ id: 7, user: 'carol', item: 'item-011', type: 'click' }), 400, /id: must be a string/);
     expectProblem(await post({ id: '', user: 'carol', item: 'item-011', type: 'click' }), 400, /id: must not be empty/);
-    const batch = await post({
-      events: [
-        { id: 'ev-anon-2', user: 'carol', item: 'item-012', type: 'view' },
-        { user: 'carol', item: 'item-013', type: 'view' },
-      ],
-    });
+    // Batches are an operator's; theirs need ids as well.
+    const batch = await request(app)
+      .post('/api/personalization/events')
+      .set('x-api-key', OPERATOR_KEY)
+      .send({
+        events: [
+          { id: 'ev-anon-2', user: 'carol', item: 'item-012', type: 'view' },
+          { user: 'carol', item: 'item-013', type: 'view' },
+        ],
+      });
     expectProblem(batch, 400, /events\[1\]\.id: is required/);
     // A retry without an id would have counted twice; nothing of the refused requests was stored.
     expect(await instance.store.history('carol')).toEqual(new Map([['item-010', 2]]));

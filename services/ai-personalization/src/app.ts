@@ -60,6 +60,11 @@ export interface PersonalizationOptions {
 export type PersonalizationService = Service & { readonly store: Store; readonly models: ModelManager };
 
 const MAX_BATCH = 1000;
+
+/** `{ events: [...] }`, as opposed to one event. */
+function isBatch(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
+}
 /** How long start() waits for the first model before the service listens anyway. */
 const FIRST_MODEL_WAIT_MS = 5000;
 const SEED_RETRY_MS = 1000;
@@ -141,7 +146,10 @@ const UsersQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).def
 
 export function createPersonalizationService(options: PersonalizationOptions): PersonalizationService {
   const store = new Store(options.redis);
-  const staff = (options.auth ?? createAuth({})).requireRole('operator', 'admin');
+  const auth = options.auth ?? createAuth({});
+  const staff = auth.requireRole('operator', 'admin');
+  // Batches are bulk ingest, for operators; the console sends single events, open to all.
+  const batchesForStaff = auth.requireRoleWhen((req) => isBatch(req.body), 'operator', 'admin');
   const logger = options.logger ?? createLogger(SERVICE_NAME);
   const metrics = createMetrics({ service: SERVICE_NAME });
 
@@ -258,12 +266,10 @@ export function createPersonalizationService(options: PersonalizationOptions): P
         res.json({ users: await store.topUsers(limit) });
       });
 
-      // Open to the console's anonymous visitors, so limited per client.
+      // Single events are open to the console's anonymous visitors, so limited per client.
       const eventsLimit = rateLimit({ ...options.rateLimit, redis: options.redis, name: 'events', logger });
-      app.post('/api/personalization/events', eventsLimit, async (req, res) => {
-        const isBatch =
-          typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) && 'events' in req.body;
-        const received = isBatch ? parseBody(BatchBody, req).events : [parseBody(EventBody, req)];
+      app.post('/api/personalization/events', eventsLimit, batchesForStaff, async (req, res) => {
+        const received = isBatch(req.body) ? parseBody(BatchBody, req).events : [parseBody(EventBody, req)];
         const now = Date.now();
         const batch: NewEvent[] = received.map((event) => ({ ...event, timestamp: event.timestamp ?? now }));
         const result = await store.addEvents(batch);
