@@ -47,12 +47,14 @@ describe('main', () => {
 
 describe('main runs the service', () => {
   /** The pino lines it logged, parsed. */
+  /** The log lines in the order they were logged, by their time: lines written just before exit can reach the pipe out of order. */
   const lines = (output: string) =>
     output
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { msg: string; resource?: string; time: string });
-  /** Shutdown completed, after everything else: by time, as lines written just before exit can reach the pipe out of order. */
+      .map((line) => JSON.parse(line) as { msg: string; resource?: string; time: string })
+      .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  /** Shutdown completed, after everything else. */
   const completedLast = (logged: ReturnType<typeof lines>) => {
     const complete = logged.find((line) => line.msg === 'shutdown complete');
     expect(complete, 'shutdown complete is logged').toBeDefined();
