@@ -62,6 +62,5 @@ const service = createMainApp({
 await runService(service, {
   port: config.PORT,
   host: config.HOST,
-  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   resources: closeDev.map((close) => ({ name: 'vite dev server', close })),
 });

@@ -238,9 +238,9 @@ function isAlive(pid: number): boolean {
 
 /**
  * Starts a service built by createService — its resources first, then the server — with
- * readiness tied to its shutdown. Limits and
- * shutdown timing not given in `options` come from the environment (SHUTDOWN_DELAY_MS,
- * REQUEST_TIMEOUT_MS, … see serverConfigShape); a bad value stops the process with one line.
+ * readiness tied to its shutdown. Limits and shutdown timing not given in `options` come
+ * from the environment (SHUTDOWN_TIMEOUT_MS, SHUTDOWN_DELAY_MS, REQUEST_TIMEOUT_MS, … see
+ * serverConfigShape); a bad value stops the process with one line.
  */
 export async function runService(
   service: Service,

@@ -20,4 +20,4 @@ const service = await createChatbotService({
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
 });
 
-await runService(service, { port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+await runService(service, { port: config.PORT, host: config.HOST });

@@ -18,5 +18,4 @@ const personalization = createPersonalizationService({
 await runService(personalization, {
   port: config.PORT,
   host: config.HOST,
-  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
 });

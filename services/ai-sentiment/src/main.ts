@@ -12,4 +12,4 @@ const service = createSentimentService({
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
 });
 
-await runService(service, { port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+await runService(service, { port: config.PORT, host: config.HOST });

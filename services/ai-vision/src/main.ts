@@ -20,4 +20,4 @@ const service = createVisionService({
 });
 
 // Listens at once (liveness answers); readiness turns 200 when every worker has loaded the models.
-await runService(service, { port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+await runService(service, { port: config.PORT, host: config.HOST });
