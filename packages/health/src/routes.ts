@@ -7,6 +7,8 @@ export interface HealthRoutesOptions {
   checks?: readonly HealthCheck[];
   /** While this returns true (e.g. during shutdown), readiness answers 503. */
   isShuttingDown?: () => boolean;
+  /** Further paths that answer exactly as `/health/ready` (an older platform's probe path, say). */
+  readyAliases?: readonly string[];
 }
 
 /**
@@ -28,7 +30,7 @@ export function healthRoutes(options: HealthRoutesOptions): Router {
     });
   });
 
-  router.get('/health/ready', async (_req, res) => {
+  router.get(['/health/ready', ...(options.readyAliases ?? [])], async (_req, res) => {
     res.set('cache-control', 'no-store');
     if (options.isShuttingDown?.()) {
       res.status(503).json({ status: 'not_ready', service: options.service, reason: 'shutting down', checks: {} });

@@ -35,6 +35,8 @@ export interface ServiceOptions {
    * to give domain objects their metrics before the service exists; default a new one.
    */
   metrics?: ServiceMetrics;
+  /** Paths that answer as `/health/ready` too, for probes configured with an older path. */
+  readyAliases?: readonly string[];
 }
 
 /**
@@ -109,6 +111,7 @@ export function createService(options: ServiceOptions): Service {
       version: options.version,
       checks: options.checks ?? [],
       isShuttingDown: () => lifecycle.shuttingDown,
+      readyAliases: options.readyAliases,
     }),
   );
   app.get('/metrics', metrics.handler);
