@@ -22,8 +22,8 @@ describe('MongoConnection', () => {
       uri: `mongodb://127.0.0.1:${port}/kit`,
       retryDelayMs: 100,
       serverSelectionTimeoutMs: 500,
+      onRetry: () => retries++,
     });
-    let retries = 0;
     const opening = connection.open();
     await new Promise((resolve) => setTimeout(resolve, 700));
     const restarted = await startEmbeddedMongo({ port });
