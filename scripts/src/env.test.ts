@@ -108,11 +108,14 @@ describe('spawnEnv: the gateway as trusted proxy', () => {
 });
 
 describe('devCredentials', () => {
-  it('generates an operator key and an admin key in the API_KEYS format when the shell sets neither variable', () => {
+  it('generates a key per role (operator, admin, and the ledger’s minter, user, auditor) in the API_KEYS format when the shell sets neither variable', () => {
     const { env, generated } = devCredentials({ HOME: '/home/dev' });
     expect(generated.map(({ name, role }) => [name, role])).toEqual([
       ['dev-operator', 'operator'],
       ['dev-admin', 'admin'],
+      ['dev-minter', 'minter'],
+      ['dev-user', 'user'],
+      ['dev-auditor', 'auditor'],
     ]);
     for (const { key } of generated) expect(key).toMatch(/^[A-Za-z0-9_-]{32,}$/);
     expect(env).toEqual({ API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(',') });
@@ -121,7 +124,7 @@ describe('devCredentials', () => {
   it('makes new keys on every run', () => {
     const first = devCredentials({}).generated.map(({ key }) => key);
     const second = devCredentials({}).generated.map(({ key }) => key);
-    expect(new Set([...first, ...second]).size).toBe(4);
+    expect(new Set([...first, ...second]).size).toBe(10);
   });
 
   it('uses API_KEYS or JWT_SECRET from the shell when set, and generates nothing', () => {
@@ -132,6 +135,6 @@ describe('devCredentials', () => {
       expect(devCredentials(shell)).toEqual({ env: {}, generated: [] });
     }
     // Empty counts as not set, as it does for the services.
-    expect(devCredentials({ API_KEYS: '', JWT_SECRET: ' ' }).generated).toHaveLength(2);
+    expect(devCredentials({ API_KEYS: '', JWT_SECRET: ' ' }).generated).toHaveLength(5);
   });
 });

@@ -81,12 +81,13 @@ export interface DevCredentials {
 
 /**
  * What services that require authentication accept during `pnpm dev`: `API_KEYS` and
- * `JWT_SECRET` from the shell when either is set, else an operator key and an admin key
- * made for this run (random, never written to disk).
+ * `JWT_SECRET` from the shell when either is set, else one key per role made for this run
+ * (random, never written to disk): operator and admin for the services' protected routes,
+ * and for the ledger a minter, a wallet user (`dev-user` owns the wallets it creates) and an auditor.
  */
 export function devCredentials(inherited: NodeJS.ProcessEnv): DevCredentials {
   if (inherited.API_KEYS?.trim() || inherited.JWT_SECRET?.trim()) return { env: {}, generated: [] };
-  const generated = ['operator', 'admin'].map((role) => ({
+  const generated = ['operator', 'admin', 'minter', 'user', 'auditor'].map((role) => ({
     name: `dev-${role}`,
     role,
     key: randomBytes(24).toString('base64url'),

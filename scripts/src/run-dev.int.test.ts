@@ -110,13 +110,16 @@ describe('runDev with fixture services', () => {
     expect(await envOf('ai-sentiment')).not.toHaveProperty('DATABASE_URL');
   });
 
-  it('makes an operator key and an admin key for the run, gives them to every service and prints how to use them', async () => {
-    const keys = [...output.matchAll(/^ {4}(dev-operator|dev-admin) +(operator|admin) +([A-Za-z0-9_-]{32,})$/gm)].map(
+  it('makes a key per role for the run, gives them to every service and prints how to use them', async () => {
+    const keys = [...output.matchAll(/^ {4}(dev-[a-z]+) +(operator|admin|minter|user|auditor) +([A-Za-z0-9_-]{32,})$/gm)].map(
       (match) => ({ name: match[1], role: match[2], key: match[3] }),
     );
     expect(keys.map(({ name, role }) => [name, role])).toEqual([
       ['dev-operator', 'operator'],
       ['dev-admin', 'admin'],
+      ['dev-minter', 'minter'],
+      ['dev-user', 'user'],
+      ['dev-auditor', 'auditor'],
     ]);
     const apiKeys = keys.map(({ name, role, key }) => `${name}:${role}:${key}`).join(',');
     for (const name of ['ai-sentiment', 'ai-chatbot']) {
