@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { closedLoop, percentile, printTable, startNodeServer } from '@azora/bench';
-import { freePort } from '@azora/testing';
 import { MongoConnection } from '@azora/mongo';
+import { freePort } from '@azora/testing';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);

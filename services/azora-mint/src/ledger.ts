@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDuplicateKey, naturalId } from '@azora/mongo';
 import type { mongo } from 'mongoose';
-import { type AccountMeta, AccountCache } from './account-cache.ts';
+import { AccountCache, type AccountMeta } from './account-cache.ts';
 import { SUPPLY_CAP } from './amount.ts';
 import type {
   AccountDoc,

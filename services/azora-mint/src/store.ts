@@ -7,8 +7,9 @@
  * (`Model.collection`): the documents are built complete by ledger.ts, and mongoose's
  * per-document work costs a fifth of a transfer.
  */
-import type { Connection, Model, Types } from 'mongoose';
+
 import { mongoose } from '@azora/mongo';
+import type { Connection, Model, Types } from 'mongoose';
 
 export type ObjectId = Types.ObjectId;
 export const ACCOUNT_KINDS = ['user', 'issuance', 'treasury', 'fees'] as const;
