@@ -112,6 +112,16 @@ describe('healthRoutes', () => {
     expect(ran).toBe(false);
   });
 
+  it('answers readiness on its aliases exactly as on /health/ready, and nothing else there', async () => {
+    const failing = app({ checks: [{ name: 'db', timeoutMs: 50, check: never }], readyAliases: ['/api/health/ready'] });
+    const [canonical, alias] = await Promise.all(
+      ['/health/ready', '/api/health/ready'].map((path) => request(failing).get(path)),
+    );
+    expect(alias.status).toBe(503);
+    expect(alias.body).toEqual(canonical.body);
+    expect((await request(app()).get('/api/health/ready')).status).toBe(404);
+  });
+
   it('answers 200 when ready and 503 with the failing check when not', async () => {
     const ready = await request(app({ checks: [{ name: 'db', check: async () => {} }] })).get('/health/ready');
     expect(ready.status).toBe(200);
