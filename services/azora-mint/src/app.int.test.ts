@@ -78,6 +78,11 @@ describe('accounts', () => {
     expect((await as('alice', key).post('/accounts', { owner: 'someone' })).status).toBe(403);
   });
 
+  it('tells callers who they are', async () => {
+    expect((await as('minter').get('/me')).body).toEqual({ subject: 'minter', roles: ['minter'] });
+    expect((await request(mint.app).get(`${API}/me`)).status).toBe(401);
+  });
+
   it('shows a wallet to its owner, auditors and admins only', async () => {
     const id = await wallet('alice');
     expect((await as('alice').get(`/accounts/${id}`)).status).toBe(200);
