@@ -1,17 +1,21 @@
 // End to end: the built console in headless Chromium, through the gateway, against the
-// real AI services started from their sources. Screenshots land in test-output/screenshots/.
+// real AI services and the AZR ledger (azora-mint, on the embedded MongoDB-wire server)
+// started from their sources. Screenshots land in test-output/screenshots/.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { urlVariable } from '@azora/catalog';
+import { signToken } from '@azora/service-kit';
 import {
   createTestRedis,
+  type EmbeddedMongo,
   freePort,
   type NodeProcess,
   type StartedApp,
   startApp,
+  startEmbeddedMongo,
   startNodeProcess,
   type TestRedis,
 } from '@azora/testing';
@@ -28,6 +32,13 @@ const AI_SERVICES = ['ai-sentiment', 'ai-personalization', 'ai-chatbot', 'ai-vis
 /** An operator key for the test itself: the console has none. */
 const OPERATOR_KEY = `e2e-${'0123456789abcdef'.repeat(2)}`;
 type AiService = (typeof AI_SERVICES)[number];
+/** The ledger's people: two users and a minter, with API keys; bob signs in with a token too. */
+const ALICE_KEY = `alice-${'a1b2c3d4e5f60718'.repeat(2)}`;
+const BOB_KEY = `bob-${'b0b0b0b0b0b0b0b0'.repeat(2)}`;
+const MINTER_KEY = `minter-${'9f8e7d6c5b4a3921'.repeat(2)}`;
+const MINT_API_KEYS = `e2e-alice:user:${ALICE_KEY},e2e-bob:user:${BOB_KEY},e2e-minter:minter:${MINTER_KEY}`;
+const MINT_JWT_SECRET = `e2e-jwt-secret-${'0123456789abcdef'.repeat(2)}`;
+const mintPresent = existsSync(join(REPO_ROOT, 'services/azora-mint/src/main.ts'));
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -43,8 +54,8 @@ const CHROMIUM_ARGS = [
 const present = AI_SERVICES.filter((name) => existsSync(join(REPO_ROOT, 'services', name, 'src/main.ts')));
 const missing = AI_SERVICES.filter((name) => !present.includes(name));
 
-/** One AI service from its sources on a free port, once it is ready. */
-function startService(name: AiService, env: Record<string, string> = {}): Promise<NodeProcess> {
+/** One service from its sources on a free port, once it is ready. */
+function startService(name: AiService | 'azora-mint', env: Record<string, string> = {}): Promise<NodeProcess> {
   return startNodeProcess({
     entry: 'src/main.ts',
     cwd: join(REPO_ROOT, 'services', name),
@@ -54,12 +65,22 @@ function startService(name: AiService, env: Record<string, string> = {}): Promis
   });
 }
 
-/** Opens a page that records console errors and uncaught exceptions. */
-async function openPage(browser: Browser, width = 1280, height = 900) {
+/**
+ * Opens a page that records console errors and uncaught exceptions. `expected` are the
+ * browser's own notes on answers the test provokes and the page handles (Chromium logs
+ * every 4xx as "Failed to load resource: … status of 422"), by status or network error.
+ */
+async function openPage(browser: Browser, width = 1280, height = 900, expected: readonly (number | string)[] = []) {
   const page = await browser.newPage({ viewport: { width, height } });
   const errors: string[] = [];
+  const allowed = (text: string) =>
+    expected.some((what) =>
+      typeof what === 'number'
+        ? text.includes(`Failed to load resource: the server responded with a status of ${what}`)
+        : text.includes(`Failed to load resource: ${what}`),
+    );
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !allowed(message.text())) errors.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   return { page, errors };
@@ -69,9 +90,20 @@ async function shoot(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** Signs in on the Wallet page the way a person does: paste the credential, press Sign in. */
+async function signIn(page: Page, credential: string) {
+  const field = page.getByLabel('Sign in with an API key or token');
+  expect(await field.getAttribute('type'), 'the credential is typed into a password field').toBe('password');
+  await field.fill(credential);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
 describe('console end to end', () => {
   const services = new Map<AiService, NodeProcess>();
   let redis: TestRedis;
+  let mongo: EmbeddedMongo | undefined;
+  let mint: NodeProcess | undefined;
   let buildDir: string;
   let main: MainApp;
   let server: StartedApp;
@@ -111,8 +143,21 @@ describe('console end to end', () => {
       }),
     ]);
 
-    const urls = Object.fromEntries([...services].map(([name, running]) => [urlVariable(name), running.url]));
-    const deployed = new Set(['main-app', ...AI_SERVICES]);
+    if (mintPresent) {
+      mongo = await startEmbeddedMongo();
+      mint = await startService('azora-mint', {
+        MONGODB_URI: mongo.uriFor('mint_e2e'),
+        API_KEYS: MINT_API_KEYS,
+        JWT_SECRET: MINT_JWT_SECRET,
+      });
+    }
+
+    const urls = Object.fromEntries([
+      ...[...services].map(([name, running]) => [urlVariable(name), running.url]),
+      ...(mint ? [[urlVariable('azora-mint'), mint.url]] : []),
+    ]);
+    // The gateway forwards only to deployed services; AZORA_MINT_URL (in `urls`) says where.
+    const deployed = new Set(['main-app', ...AI_SERVICES, 'azora-mint']);
     main = createMainApp({
       logger: quietLogger(),
       env: urls,
@@ -143,13 +188,18 @@ describe('console end to end', () => {
     await server?.close();
     await degradedServer?.close();
     for (const app of [main, degradedMain]) for (const resource of app?.resources ?? []) await resource.close();
-    await Promise.all([...services.values()].map((running) => running.stop()));
+    await Promise.all([...services.values(), ...(mint ? [mint] : [])].map((running) => running.stop()));
+    await mongo?.stop();
     await redis?.cleanup();
     if (buildDir) await rm(buildDir, { recursive: true, force: true });
   });
 
   it('has every AI service in the repo to test against', () => {
     expect(missing, `missing service folders: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it('has azora-mint in the repo to test the Wallet page against', () => {
+    expect(mintPresent, 'services/azora-mint/src/main.ts').toBe(true);
   });
 
   it('shows every service on the status board, live', async () => {
@@ -281,6 +331,253 @@ describe('console end to end', () => {
     expect(response.status).toBe(502);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(await response.json()).toMatchObject({ upstream: 'ai-vision', failure: 'unreachable' });
+  });
+
+  describe.skipIf(!mintPresent)('the Wallet page', () => {
+    // People, each in their own tab (sessionStorage is per tab): alice and bob hold wallets,
+    // the minter issues AZR. The pages stay open from one step to the next.
+    let alice: Awaited<ReturnType<typeof openPage>>;
+    let bob: Awaited<ReturnType<typeof openPage>>;
+    let aliceWallet = '';
+    let bobWallet = '';
+    const AZR = 10n ** 18n;
+
+    const mintApi = (path: string, key: string, init: RequestInit = {}) =>
+      fetch(`${server.url}/api/azora-mint/${path}`, {
+        ...init,
+        headers: { 'x-api-key': key, 'content-type': 'application/json', ...init.headers },
+      });
+    const balanceOf = async (id: string) =>
+      BigInt(((await (await mintApi(`accounts/${id}`, ALICE_KEY)).json()) as { balance: string }).balance);
+    const balanceShows = (page: Page, text: string) =>
+      page.getByTestId('balance').filter({ hasText: text }).waitFor({ timeout: 15_000 });
+    const transfer = async (page: Page, to: string, amount: string, memo = '') => {
+      const form = page.getByTestId('transfer-form');
+      await form.getByLabel('To wallet').fill(to);
+      await form.getByLabel('Amount (AZR)').fill(amount);
+      await form.getByLabel('Memo (optional)').fill(memo);
+      await form.getByRole('button', { name: 'Send' }).click();
+    };
+    const historyRows = (page: Page) => page.getByTestId('history').locator('tbody tr');
+    /** The signed-in line, once it says `text` (the ledger's answer to `GET /me`). */
+    const signedInAs = (page: Page, text: string) =>
+      page.getByTestId('signed-in').filter({ hasText: text }).waitFor({ timeout: 15_000 });
+
+    it('alice creates her wallet in the page; bob, signing in with a token, does too', async () => {
+      alice = await openPage(browser, 1280, 900, [404, 422, 'net::ERR_CONNECTION_RESET']);
+      const { page } = alice;
+      await page.goto(`${server.url}/wallet`);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('AZR wallet');
+      // The supply is public: shown before anyone signs in.
+      await page.getByTestId('supply-circulating').filter({ hasText: '0 AZR' }).waitFor();
+      await signIn(page, ALICE_KEY);
+      expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Sign out');
+      // The ledger says whose key this is, and its roles: a user holds no Mint form.
+      await signedInAs(page, 'Signed in as e2e-alice (roles: user)');
+      await page.getByText('You have no wallet yet').waitFor();
+      expect(await page.getByTestId('mint-form').count()).toBe(0);
+      await page.getByRole('button', { name: 'Create wallet' }).click();
+      await page.getByTestId('create-result').filter({ hasText: 'Created wallet' }).waitFor();
+      aliceWallet = (await page.getByTestId('wallet-id').textContent()) ?? '';
+      expect(aliceWallet).toMatch(/^[0-9a-f]{24}$/);
+      await balanceShows(page, '0 AZR');
+      // The key lives in this tab's sessionStorage only.
+      expect(await page.evaluate<string | null>('sessionStorage.getItem("azora.credential")')).toBe(ALICE_KEY);
+      expect(await page.evaluate<number>('localStorage.length')).toBe(0);
+      expect(await page.evaluate<string>('document.cookie')).toBe('');
+      // A reload keeps her signed in (same tab), and asks the ledger again who she is.
+      const asked = page.waitForResponse((response) => response.url().endsWith('/api/azora-mint/me'));
+      await page.reload();
+      expect((await asked).status()).toBe(200);
+      await signedInAs(page, 'Signed in as e2e-alice (roles: user)');
+      await balanceShows(page, '0 AZR');
+
+      bob = await openPage(browser, 1280, 900, [401]);
+      await bob.page.goto(`${server.url}/wallet`);
+      // A key the ledger does not know: said so, in words.
+      await signIn(bob.page, `nobody-${'x'.repeat(30)}`);
+      const refused = bob.page.getByTestId('wallets').getByRole('alert');
+      await refused.waitFor();
+      expect(await refused.textContent()).toContain('Not signed in: API key is not recognised');
+      expect(await bob.page.getByTestId('signed-in').textContent()).toContain('Signed in with an API key');
+      await bob.page.getByRole('button', { name: 'Sign out' }).click();
+      expect(await bob.page.evaluate<string>('document.activeElement.id')).toBe('signin-credential');
+      const token = await signToken(MINT_JWT_SECRET, { subject: 'e2e-bob', roles: ['user'], expiresIn: '1h' });
+      await signIn(bob.page, token);
+      const who = await bob.page.getByTestId('signed-in').textContent();
+      expect(who).toContain('Signed in as e2e-bob');
+      expect(who).toContain('roles: user');
+      await bob.page.getByRole('button', { name: 'Create wallet' }).click();
+      await bob.page.getByTestId('create-result').filter({ hasText: 'Created wallet' }).waitFor();
+      bobWallet = (await bob.page.getByTestId('wallet-id').textContent()) ?? '';
+      expect(bobWallet).toMatch(/^[0-9a-f]{24}$/);
+      expect(bobWallet).not.toBe(aliceWallet);
+      // A user's token has no minter role: no Mint form.
+      expect(await bob.page.getByText('Mint AZR').count()).toBe(0);
+    });
+
+    it("the minter mints to alice's wallet, the amount checked in the form first", async () => {
+      const { page, errors } = await openPage(browser);
+      await page.goto(`${server.url}/wallet`);
+      await signIn(page, MINTER_KEY);
+      // The ledger says the key is a minter's: the Mint form is there, nothing to unfold.
+      await signedInAs(page, 'Signed in as e2e-minter (roles: minter)');
+      const form = page.getByTestId('mint-form');
+      await form.waitFor();
+      expect(await page.getByRole('heading', { name: 'Mint AZR' }).count()).toBe(1);
+      await form.getByLabel('To wallet').fill(aliceWallet);
+      await form.getByLabel('Amount to mint (AZR)').fill('1.0000000000000000001');
+      await form.getByRole('button', { name: 'Mint' }).click();
+      await form.getByText('AZR has at most 18 decimal places; this amount has 19.').waitFor();
+      expect(await page.evaluate<string>('document.activeElement.id'), 'focus on the field to fix').toBe('mint-amount');
+      await form.getByLabel('Amount to mint (AZR)').fill('12,x');
+      await form.getByRole('button', { name: 'Mint' }).click();
+      await form.getByText('Use a point for decimals').waitFor();
+      expect(await balanceOf(aliceWallet), 'nothing was sent').toBe(0n);
+
+      await form.getByLabel('Amount to mint (AZR)').fill('100.5');
+      await form.getByRole('button', { name: 'Mint' }).click();
+      await page.getByTestId('mint-result').filter({ hasText: 'Minted 100.5 AZR' }).waitFor();
+      await page.getByTestId('supply-circulating').filter({ hasText: '100.5 AZR' }).waitFor();
+      expect(await balanceOf(aliceWallet)).toBe(1005n * (AZR / 10n));
+      await shoot(page, '10-wallet-minter');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('alice sees the mint, sends AZR to bob, and is told when she has too little', async () => {
+      const { page } = alice;
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await balanceShows(page, '100.5 AZR');
+      await historyRows(page).first().filter({ hasText: '+100.5' }).waitFor();
+      expect(await historyRows(page).first().getAttribute('data-type')).toBe('mint');
+
+      await transfer(page, bobWallet, '25.25', 'lunch');
+      await page.getByTestId('transfer-result').filter({ hasText: 'Sent 25.25 AZR' }).waitFor();
+      await balanceShows(page, '75.25 AZR');
+      const newest = historyRows(page).first();
+      await newest.filter({ hasText: 'lunch' }).waitFor();
+      expect(await newest.getAttribute('data-type')).toBe('transfer');
+      expect(await newest.textContent()).toContain('\u221225.25');
+
+      // More than she has: the ledger refuses, the page says why.
+      await transfer(page, bobWallet, '1000');
+      const error = page.getByTestId('transfer-error');
+      await error.waitFor();
+      expect(await error.getAttribute('data-code')).toBe('insufficient-funds');
+      expect(await error.textContent()).toContain('Insufficient funds:');
+      await balanceShows(page, '75.25 AZR');
+      expect(await balanceOf(aliceWallet)).toBe(7525n * (AZR / 100n));
+      await shoot(page, '09-wallet-alice');
+
+      // A wallet that does not exist.
+      await transfer(page, '0123456789abcdef01234567', '1');
+      await page.getByTestId('transfer-error').filter({ hasText: 'Unknown wallet:' }).waitFor();
+      // No Mint form for her, and the ledger would refuse her key one anyway.
+      expect(await page.getByTestId('mint-form').count()).toBe(0);
+      const denied = await mintApi('mint', ALICE_KEY, {
+        method: 'POST',
+        headers: { 'idempotency-key': `e2e-alice-mint-${aliceWallet}` },
+        body: JSON.stringify({ to: aliceWallet, amount: String(5n * AZR) }),
+      });
+      expect(denied.status).toBe(403);
+      expect(await balanceOf(aliceWallet)).toBe(7525n * (AZR / 100n));
+
+      await bob.page.getByRole('button', { name: 'Refresh' }).click();
+      await balanceShows(bob.page, '25.25 AZR');
+      const received = historyRows(bob.page).first();
+      await received.filter({ hasText: '+25.25' }).waitFor();
+      expect(await received.textContent()).toContain('From');
+      await shoot(bob.page, '11-wallet-bob');
+      // And bob cannot read alice's wallet, through the gateway as anywhere.
+      expect((await mintApi(`accounts/${aliceWallet}`, BOB_KEY)).status).toBe(403);
+    });
+
+    it('a transfer retried after its answer was lost is carried out once; the next one is new', async () => {
+      const { page } = alice;
+      const keys: string[] = [];
+      let cut = true;
+      await page.route('**/api/azora-mint/transfers', async (route) => {
+        keys.push(route.request().headers()['idempotency-key'] ?? '');
+        if (cut) {
+          // The ledger carries it out; the browser never hears back.
+          cut = false;
+          await route.fetch();
+          await route.abort('connectionreset');
+        } else await route.continue();
+      });
+      const before = await balanceOf(aliceWallet);
+      await transfer(page, bobWallet, '0.5', 'retry');
+      await page.getByTestId('transfer-error').filter({ hasText: 'cannot reach its server' }).waitFor();
+      expect(await page.getByTestId('transfer-error').textContent()).toContain('submitting the same again is safe');
+      expect(await balanceOf(aliceWallet), 'it did go through').toBe(before - AZR / 2n);
+      // The person presses Send again: the same action, the same key, no second debit.
+      await page.getByTestId('transfer-form').getByRole('button', { name: 'Send' }).click();
+      await page.getByTestId('transfer-result').filter({ hasText: 'Sent 0.5 AZR' }).waitFor();
+      expect(keys).toHaveLength(2);
+      expect(keys[1]).toBe(keys[0]);
+      expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(await balanceOf(aliceWallet)).toBe(before - AZR / 2n);
+      // Another transfer of the same amount is another action: a new key, a second debit.
+      await transfer(page, bobWallet, '0.5', 'retry');
+      await balanceShows(page, formatWhole(before - AZR));
+      expect(keys).toHaveLength(3);
+      expect(keys[2]).not.toBe(keys[1]);
+      await page.unroute('**/api/azora-mint/transfers');
+    });
+
+    it('pages through the history, newest first, with Load more', async () => {
+      const { page } = alice;
+      for (let i = 1; i <= 9; i++) {
+        const response = await mintApi('transfers', ALICE_KEY, {
+          method: 'POST',
+          headers: { 'idempotency-key': `e2e-batch-${aliceWallet}-${i}` },
+          body: JSON.stringify({ from: aliceWallet, to: bobWallet, amount: String(AZR / 100n), memo: `batch ${i}` }),
+        });
+        expect(response.status).toBe(201);
+      }
+      const all = (await (await mintApi(`accounts/${aliceWallet}/entries?limit=200`, ALICE_KEY)).json()) as {
+        entries: unknown[];
+      };
+      expect(all.entries.length).toBeGreaterThan(10);
+      expect(all.entries.length).toBeLessThanOrEqual(20);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await historyRows(page).first().filter({ hasText: 'batch 9' }).waitFor();
+      expect(await historyRows(page).count()).toBe(10);
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await page.getByText('That is the whole history.').waitFor();
+      expect(await historyRows(page).count()).toBe(all.entries.length);
+      expect(await historyRows(page).last().getAttribute('data-type'), 'the oldest: the mint').toBe('mint');
+      expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('That is the whole history.');
+      await shoot(page, '09-wallet-alice-history');
+
+      for (const person of [alice, bob]) {
+        expect(person.errors).toEqual([]);
+        await person.page.close();
+      }
+    });
+
+    it('fits a narrow screen', async () => {
+      const { page, errors } = await openPage(browser, 390, 844);
+      await page.goto(`${server.url}/wallet`);
+      await signIn(page, ALICE_KEY);
+      await page.getByTestId('history').locator('tbody tr').first().waitFor();
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+      const clipped = await page.evaluate<number>(
+        "(t => t.scrollWidth - t.clientWidth)(document.querySelector('[data-testid=history] .table-wrap'))",
+      );
+      expect(clipped, 'the history, its Change column included, fits without scrolling').toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SCREENSHOTS, '12-wallet-mobile.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    /** Base units as the page shows them ("74.25 AZR"), for amounts the test computes. */
+    function formatWhole(units: bigint): string {
+      const fraction = (units % AZR).toString().padStart(18, '0').replace(/0+$/, '');
+      return `${units / AZR}${fraction ? `.${fraction}` : ''} AZR`;
+    }
   });
 
   /** The user's accepted events, as the service counts them in Redis. */

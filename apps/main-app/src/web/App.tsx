@@ -4,6 +4,7 @@ import { RecommendationsPage } from './pages/Recommendations.tsx';
 import { SentimentPage } from './pages/Sentiment.tsx';
 import { StatusPage } from './pages/Status.tsx';
 import { VisionPage } from './pages/Vision.tsx';
+import { WalletPage } from './pages/Wallet.tsx';
 
 const PAGES = [
   { path: '/', label: 'Status', title: 'Service status', Page: StatusPage },
@@ -11,6 +12,7 @@ const PAGES = [
   { path: '/assistant', label: 'Assistant', title: 'Platform assistant', Page: AssistantPage },
   { path: '/vision', label: 'Vision', title: 'Image analysis', Page: VisionPage },
   { path: '/recommendations', label: 'Recommendations', title: 'Recommendations', Page: RecommendationsPage },
+  { path: '/wallet', label: 'Wallet', title: 'AZR wallet', Page: WalletPage },
 ] as const;
 
 function currentPath(): string {

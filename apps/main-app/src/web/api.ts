@@ -2,6 +2,7 @@
 // window.__AZORA_CONFIG__ from API_BASE), else from the build (VITE_API_BASE), else '' —
 // the page's own origin.
 import type { StatusReport } from '../status.ts';
+import { credentialHeaders, getCredential } from './credentials.ts';
 
 declare global {
   interface Window {
@@ -58,11 +59,19 @@ interface Problem {
   errors?: { path: string; message: string }[];
 }
 
-export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
-  const { json, ...rest } = init;
+export interface ApiInit extends RequestInit {
+  /** Sent as a JSON body. */
+  json?: unknown;
+  /** Send the credential the person signed in with (see credentials.ts), when there is one. */
+  auth?: boolean;
+}
+
+export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
+  const { json, auth, ...rest } = init;
   const headers = new Headers(rest.headers);
   headers.set('accept', 'application/json');
   if (json !== undefined) headers.set('content-type', 'application/json');
+  if (auth) for (const [name, value] of Object.entries(credentialHeaders(getCredential()))) headers.set(name, value);
   let response: Response;
   try {
     response = await fetch(`${API_BASE}${path}`, {
@@ -169,4 +178,39 @@ export interface Recommendations {
   k: number;
   model: { version: string | number; builtAt: string | null; ageSeconds: number | null };
   items: Recommendation[];
+}
+
+// azora-mint, the AZR ledger. Amounts are decimal strings of base units (1 AZR = 10^18).
+
+export interface MintAccount {
+  id: string;
+  owner: string;
+  kind: string;
+  balance: string;
+  createdAt: string;
+  updatedAt?: string;
+}
+export interface MintEntry {
+  id: string;
+  type: 'mint' | 'transfer' | 'burn' | 'reversal' | (string & {});
+  status: string;
+  amount: string;
+  fee?: string;
+  from?: string | null;
+  to?: string | null;
+  memo?: string | null;
+  /** The signed change of the account whose history this is ("-5", "5"). */
+  delta: string;
+  createdAt: string;
+  reverses?: string;
+}
+export interface MintEntries {
+  entries: MintEntry[];
+  nextCursor: string | null;
+}
+export interface MintSupply {
+  cap: string;
+  minted: string;
+  burned: string;
+  circulating: string;
 }

@@ -1,5 +1,7 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { ServiceState, ServiceStatus } from '../status.ts';
 import type { ApiError } from './api.ts';
+import { isExpired, knownIdentity, parseCredential, signIn, signOut, useCredential } from './credentials.ts';
 import { useServiceStatus } from './hooks.ts';
 
 export const STATE_LABELS: Record<ServiceState, string> = {
@@ -78,5 +80,114 @@ export function ScoreBar({ label, value, signed = false }: { label: string; valu
       </span>
       <span className="score-value">{value.toFixed(3)}</span>
     </div>
+  );
+}
+
+/**
+ * Signing in with an API key or a bearer token, for the pages whose calls need one. The
+ * credential stays in this tab (sessionStorage) and is shared by every page; the line
+ * shown once signed in says whose it is and its roles: the service's answer (the page asks
+ * it, see `learnIdentity`), until then a token's own claims, or just "an API key".
+ */
+export function SignIn({ hint }: { hint?: string }) {
+  const credential = useCredential();
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const signOutButton = useRef<HTMLButtonElement>(null);
+  // Where focus goes after the form is replaced: the control that takes its place.
+  const moveFocus = useRef<'input' | 'sign-out' | null>(null);
+
+  useEffect(() => {
+    if (moveFocus.current === 'sign-out') signOutButton.current?.focus();
+    if (moveFocus.current === 'input') input.current?.focus();
+    moveFocus.current = null;
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = parseCredential(draft);
+    if (!parsed.ok) {
+      setError(parsed.error);
+      input.current?.focus();
+      return;
+    }
+    setError(null);
+    setDraft('');
+    moveFocus.current = 'sign-out';
+    signIn(parsed.credential);
+  };
+
+  const leave = () => {
+    moveFocus.current = 'input';
+    signOut();
+  };
+
+  const expired = credential ? isExpired(credential) : false;
+  const identity = credential ? knownIdentity(credential) : null;
+  return (
+    <section className="card signin" aria-label={credential ? 'Signed in' : 'Sign in'}>
+      {/* One live region for both states, so signing in and out is announced. */}
+      <div aria-live="polite" data-testid="signed-in">
+        {credential ? (
+          <div className="row">
+            <p className="signin-who">
+              {identity ? (
+                <>
+                  Signed in as <strong>{identity.subject}</strong>{' '}
+                  {identity.roles.length > 0 ? `(roles: ${identity.roles.join(', ')})` : '(no roles)'}
+                </>
+              ) : (
+                <>
+                  Signed in with {credential.kind === 'jwt' ? 'a ' : 'an '}
+                  <strong>{credential.kind === 'jwt' ? 'token' : 'API key'}</strong>
+                </>
+              )}
+              <span className="muted small">
+                {identity ? (credential.kind === 'jwt' ? ' · token' : ' · API key') : ''}
+                {credential.kind === 'jwt' && credential.claims.exp !== null && !expired
+                  ? ` · expires ${new Date(credential.claims.exp * 1000).toLocaleString()}`
+                  : ''}
+              </span>
+            </p>
+            <button type="button" className="secondary" ref={signOutButton} onClick={leave}>
+              Sign out
+            </button>
+          </div>
+        ) : null}
+        {expired ? (
+          <p className="banner banner-warning small">This token has expired; sign out and sign in with a new one.</p>
+        ) : null}
+      </div>
+      {credential ? null : (
+        <form className="stack signin-form" onSubmit={submit} noValidate>
+          <label htmlFor="signin-credential">Sign in with an API key or token</label>
+          <div className="row">
+            <input
+              id="signin-credential"
+              ref={input}
+              type="password"
+              className="signin-input"
+              autoComplete="off"
+              spellCheck={false}
+              value={draft}
+              onChange={(event) => setDraft(event.target.value)}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? 'signin-error signin-help' : 'signin-help'}
+            />
+            <button type="submit">Sign in</button>
+          </div>
+          <p id="signin-help" className="muted small">
+            {hint ? `${hint} ` : ''}Kept in this browser tab only, and sent with this console's requests as an x-api-key
+            header or a bearer token.
+          </p>
+          {error ? (
+            <p id="signin-error" className="field-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+        </form>
+      )}
+    </section>
   );
 }
