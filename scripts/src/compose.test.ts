@@ -1,9 +1,10 @@
-// The compose files in vessels/ against the Compose Specification, docker-compose 1.29
-// and the catalog: a service forgotten in a file, a wrong port or upstream URL, a path
-// that does not resolve, or a default password fails here.
+// The compose files (vessels/ and the standalone ones beside a service) against the
+// Compose Specification, docker-compose 1.29 and the catalog: a service forgotten in a
+// file, a wrong port, upstream URL or database URI, a path that does not resolve, or a
+// default password fails here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getService, upstreamsOf, urlVariable } from '@azora/catalog';
+import { getService, SERVICES, upstreamsOf, urlVariable } from '@azora/catalog';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -16,8 +17,11 @@ import {
   fileExists,
   INFRASTRUCTURE_SERVICES,
   knownComposeFiles,
+  monitoredStackFiles,
   type NormalizedCompose,
+  nodeEnvOf,
   PLANNED_COMPOSE_FILES,
+  portBindings,
   readComposeFile,
   readEnvExample,
   schemaErrors,
@@ -56,6 +60,15 @@ describe('compose files: built and planned', () => {
   it('does not leave stray compose files in vessels/ that the catalog does not know', () => {
     const files = readdir('vessels').filter((f) => /^docker-compose.*\.ya?ml$/.test(f));
     expect(files.map((f) => `vessels/${f}`).filter((f) => !knownComposeFiles().includes(f))).toEqual([]);
+  });
+
+  it('has no compose file beside a service that its catalog entry does not name', () => {
+    const beside = SERVICES.flatMap((s) =>
+      readdir(s.folder)
+        .filter((f) => /^(docker-)?compose.*\.ya?ml$/.test(f))
+        .map((f) => `${s.folder}/${f}`),
+    );
+    expect(beside.filter((f) => !knownComposeFiles().includes(f))).toEqual([]);
   });
 });
 
@@ -159,14 +172,14 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
       expect(expose.join(' ').split(/\s+/).map(Number)).toEqual([entry.port]);
     });
 
-    it(`sets PORT to the catalog port and NODE_ENV=${kind}`, () => {
+    it(`sets PORT to the catalog port and NODE_ENV=${nodeEnvOf(kind)}`, () => {
       expect(environment().PORT).toBe(String(entry.port));
-      expect(environment().NODE_ENV).toBe(kind);
+      expect(environment().NODE_ENV).toBe(nodeEnvOf(kind));
     });
 
     it(kind === 'production' ? 'publishes only its catalog published port' : 'publishes its catalog port', () => {
-      const ports = (service().ports ?? []).map((p) => ({ published: Number(p.published), target: p.target }));
-      if (kind === 'development') expect(ports).toEqual([{ published: entry.port, target: entry.port }]);
+      const ports = portBindings(service()).map((p) => ({ published: p.published, target: p.target }));
+      if (kind !== 'production') expect(ports).toEqual([{ published: entry.port, target: entry.port }]);
       else expect(ports).toEqual(entry.publishedPort ? [{ published: entry.publishedPort, target: entry.port }] : []);
     });
 
@@ -175,7 +188,7 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
       const expected = Object.fromEntries(upstreams.map((u) => [urlVariable(u.name), `http://${u.name}:${u.port}`]));
       const urlVariables = Object.fromEntries(
         Object.entries(environment()).filter(
-          ([key]) => key.endsWith('_URL') && key !== 'REDIS_URL' && key !== 'DATABASE_URL',
+          ([key]) => key.endsWith('_URL') && key !== 'REDIS_URL' && key !== 'DATABASE_URL' && key !== 'MQTT_URL',
         ),
       );
       expect(urlVariables).toEqual(expected);
@@ -190,16 +203,33 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
       if (kind === 'production') expect(parsed.password, 'production Redis requires a password').not.toBe('');
     });
 
+    it('gets MONGODB_URI for the compose MongoDB, with a database of its own, exactly when the catalog says it uses MongoDB', () => {
+      const uri = environment().MONGODB_URI;
+      if (!entry.infrastructure.includes('mongodb')) return expect(uri).toBeUndefined();
+      expect(inFile().has('mongodb'), 'a mongodb service in the file').toBe(true);
+      const parsed = new URL(uri as string);
+      expect([parsed.protocol, parsed.hostname, parsed.port]).toEqual(['mongodb:', 'mongodb', '27017']);
+      // Each service owns its data: a database named after it, never another service's.
+      expect(parsed.pathname).toBe(`/${name.replace(/-/g, '_')}`);
+    });
+
+    if (name === 'main-app')
+      it('lists the services of this file in DEPLOYED_SERVICES, so the status board and alerts know what runs here', () => {
+        const listed = (environment().DEPLOYED_SERVICES ?? '').split(',').map((n) => n.trim());
+        expect(listed.sort()).toEqual(catalogServicesIn(file).sort());
+      });
+
     it('starts after the upstreams and infrastructure it needs', () => {
       const needs = [
         ...upstreamsOf(name)
           .filter((u) => inFile().has(u.name))
           .map((u) => u.name),
         ...(entry.infrastructure.includes('redis') ? ['redis'] : []),
+        ...(entry.infrastructure.includes('mongodb') ? ['mongodb'] : []),
       ];
       const dependsOn = service().depends_on ?? {};
       expect(Object.keys(dependsOn).sort()).toEqual(needs.sort());
-      if (kind === 'production') {
+      if (kind === 'production' || kind === 'standalone') {
         for (const [dependency, { condition }] of Object.entries(dependsOn))
           expect(condition, dependency).toBe('service_healthy');
       }
@@ -209,7 +239,7 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
       expect(Object.keys(service().networks ?? {})).toEqual(['azora']);
     });
 
-    if (kind === 'production') {
+    if (kind === 'production' || kind === 'standalone') {
       it('is hardened for production', () => {
         const s = service();
         expect(s.restart).toBe('always');
@@ -230,20 +260,55 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
     }
   });
 
-  if (kind === 'production')
-    it('hardens its infrastructure and keeps Redis data in a named volume', () => {
+  if (kind === 'production' || kind === 'standalone')
+    it('hardens its infrastructure and keeps Redis and MongoDB data in named volumes', () => {
       for (const [name, service] of Object.entries(config.services)) {
         expect(service.restart, name).toBe('always');
         expect(service.security_opt, name).toContain('no-new-privileges:true');
         expect(service.healthcheck?.test, `${name}: healthcheck`).toBeDefined();
         expect(service.user, `${name}: non-root user`).toMatch(/^(?!root$|0(:|$)).+/);
+        if (name in INFRASTRUCTURE_SERVICES) {
+          expect(service.read_only, `${name}: read-only root filesystem`).toBe(true);
+          expect(service.deploy?.resources?.limits?.memory, `${name}: memory limit`).toMatch(/^\d+[KMG]$/);
+        }
       }
-      if (config.services.redis) {
-        expect(config.services.redis.volumes?.some((v) => typeof v === 'string' && v.startsWith('redis-data:'))).toBe(
-          true,
+      const named = (service: string, volume: string, target: string) =>
+        (config.services[service]?.volumes ?? []).some(
+          (v) => typeof v === 'string' && new RegExp(`^${volume}:${target}(:rw)?$`).test(v),
         );
-      }
+      if (config.services.redis) expect(named('redis', 'redis-data', '/data'), 'redis-data:/data').toBe(true);
+      if (config.services.mongodb)
+        expect(named('mongodb', 'mongodb-data', '/data/db'), 'mongodb-data:/data/db').toBe(true);
     });
+
+  if (kind !== 'monitoring')
+    it(
+      kind === 'production'
+        ? 'publishes no infrastructure port'
+        : 'publishes infrastructure on the loopback interface only',
+      () => {
+        for (const [name, service] of Object.entries(config.services)) {
+          if (!(name in INFRASTRUCTURE_SERVICES)) continue;
+          const ports = portBindings(service);
+          if (kind === 'production') expect(ports, name).toEqual([]);
+          else for (const port of ports) expect(port.hostIp, `${name} ${port.published}`).toBe('127.0.0.1');
+        }
+      },
+    );
+
+  if (kind === 'standalone')
+    it('runs only its own service, and builds it from the repository root', () => {
+      const owner = SERVICES.find((s) => file.startsWith(`${s.folder}/`));
+      expect(catalogServicesIn(file)).toEqual([owner?.name]);
+    });
+
+  it('gives every MongoDB-backed service a database of its own', () => {
+    const databases = Object.values(config.services)
+      .map((service) => service.environment?.MONGODB_URI)
+      .filter((uri): uri is string => typeof uri === 'string')
+      .map((uri) => new URL(uri).pathname);
+    expect(new Set(databases).size).toBe(databases.length);
+  });
 });
 
 describe('monitoring compose file', () => {
@@ -259,7 +324,7 @@ describe('monitoring compose file', () => {
     expect(command).toMatch(/--storage\.tsdb\.retention\.size=\S+/);
     expect(command).toContain('--web.enable-lifecycle');
     const grafana = config.services.grafana;
-    expect(grafana?.ports?.map((p) => [Number(p.published), p.target])).toEqual([[3001, 3000]]);
+    expect(portBindings(grafana ?? {}).map((p) => [p.published, p.target])).toEqual([[3001, 3000]]);
     const raw = parse(readFileSync(join(REPO_ROOT, 'vessels/docker-compose.monitoring.yml'), 'utf8'), { merge: true });
     expect(raw.services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?/);
   });
@@ -279,12 +344,14 @@ describe('monitoring compose file', () => {
 describe('documented combinations (vessels/README.md)', () => {
   const combinations = documentedCombinations();
 
-  it('documents each built app stack alone and with monitoring', () => {
+  it('documents each built app stack alone and with monitoring, and each standalone file alone', () => {
     const keys = combinations.map((files) => files.join(' '));
-    for (const { file, kind } of built.filter((f) => f.kind !== 'monitoring')) {
-      expect(keys, kind).toContain(file);
-      expect(keys, `${kind} + monitoring`).toContain(`${file} vessels/docker-compose.monitoring.yml`);
-    }
+    for (const { file, kind } of built.filter((f) => f.kind !== 'monitoring')) expect(keys, kind).toContain(file);
+    for (const file of monitoredStackFiles())
+      expect(keys, `${file} + monitoring`).toContain(`${file} vessels/docker-compose.monitoring.yml`);
+    // The monitoring file's paths are relative to vessels/: it goes with the vessels/ stacks only.
+    for (const files of combinations.filter((f) => f.includes('vessels/docker-compose.monitoring.yml')))
+      expect(files[0], files.join(' + ')).toMatch(/^vessels\//);
   });
 
   describe.each(combinations.map((files) => [files.join(' + '), files] as const))('%s', (_label, files) => {
@@ -301,18 +368,25 @@ describe('documented combinations (vessels/README.md)', () => {
       it('lets Prometheus reach every scrape target and Alertmanager over a shared network', () => {
         const prometheusYml = parse(readFileSync(join(REPO_ROOT, 'infrastructure/monitoring/prometheus.yml'), 'utf8'));
         const prometheusNetworks = new Set(Object.keys(config.services.prometheus?.networks ?? {}));
+        type Job = { static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[] }[] };
         const targets: string[] = [
-          ...prometheusYml.scrape_configs.flatMap((job: { static_configs: { targets: string[] }[] }) =>
-            job.static_configs.flatMap((c) => c.targets),
-          ),
+          ...prometheusYml.scrape_configs.flatMap((job: Job) => (job.static_configs ?? []).flatMap((c) => c.targets)),
           ...prometheusYml.alerting.alertmanagers.flatMap((a: { static_configs: { targets: string[] }[] }) =>
             a.static_configs.flatMap((c) => c.targets),
           ),
         ];
+        // Found by DNS name: a target only where the stack runs the service.
+        const discovered: string[] = prometheusYml.scrape_configs.flatMap((job: Job) =>
+          (job.dns_sd_configs ?? []).flatMap((c) => c.names),
+        );
+        for (const name of discovered) {
+          expect(getService(name), `${name}: DNS-discovered jobs are catalog services`).toBeDefined();
+          if (config.services[name]) targets.push(name);
+        }
         for (const target of targets) {
           const host = target.split(':')[0] as string;
           if (host === 'localhost') continue;
-          // A service the app stack does not run (yet) cannot be reached: only catalog services may be missing.
+          // A fixed target the stack does not run would be down for good (and page as ServiceDown).
           const service = config.services[host];
           if (!service) {
             expect(getService(host), `${target}: no such service in ${files.join(' + ')}`).toBeDefined();

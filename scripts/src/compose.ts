@@ -1,5 +1,6 @@
 /**
- * The compose files in vessels/ as the repo checks see them: which files exist and which
+ * The compose files as the repo checks see them — the modes in vessels/ and the standalone
+ * files beside a service (services/<name>/ or organs/<name>/): which files exist and which
  * are still planned, the Compose Specification schema check, and `docker-compose config`
  * (Debian docker-compose 1.29), which merges, interpolates and resolves paths without a
  * Docker engine.
@@ -36,13 +37,28 @@ export const MONITORING_COMPOSE_FILE = 'vessels/docker-compose.monitoring.yml';
 /** Services in compose files that are not catalog services, and the images they may use. */
 export const INFRASTRUCTURE_SERVICES: Readonly<Record<string, RegExp>> = {
   redis: /^redis:\d+\.\d+\.\d+-alpine$/,
+  mongodb: /^mongo:\d+\.\d+\.\d+$/,
   prometheus: /^prom\/prometheus:v\d+\.\d+\.\d+$/,
   alertmanager: /^prom\/alertmanager:v\d+\.\d+\.\d+$/,
   grafana: /^grafana\/grafana:\d+\.\d+\.\d+$/,
   'node-exporter': /^prom\/node-exporter:v\d+\.\d+\.\d+$/,
 };
 
-export type ComposeKind = 'development' | 'production' | 'monitoring';
+/**
+ * development: vessels/docker-compose.yml; production: the `.prod` / `.production` files;
+ * monitoring: the monitoring add-on; standalone: a file beside one service (its folder),
+ * which runs that service with its own infrastructure, hardened like production, with the
+ * service published on its catalog port.
+ */
+export type ComposeKind = 'development' | 'production' | 'standalone' | 'monitoring';
+
+/** A compose file beside a service: `services/<name>/docker-compose.yml` or `organs/<name>/…`. */
+export const STANDALONE_COMPOSE_FILE = /^(services|organs)\/[^/]+\/docker-compose\.ya?ml$/;
+
+/** NODE_ENV the catalog services of a compose file of this kind run with. */
+export function nodeEnvOf(kind: ComposeKind): 'development' | 'production' {
+  return kind === 'development' ? 'development' : 'production';
+}
 
 export interface ComposeFileInfo {
   file: string;
@@ -54,25 +70,45 @@ export function knownComposeFiles(): string[] {
   return [...new Set(SERVICES.flatMap((s) => s.composeFiles)), MONITORING_COMPOSE_FILE];
 }
 
+export function composeKind(file: string): ComposeKind {
+  if (file === MONITORING_COMPOSE_FILE) return 'monitoring';
+  if (STANDALONE_COMPOSE_FILE.test(file)) return 'standalone';
+  return /\.prod(uction)?\.yml$/.test(file) ? 'production' : 'development';
+}
+
 /** The compose files that exist now (the catalog's minus the planned ones), with their kind. */
 export function builtComposeFiles(): ComposeFileInfo[] {
   return knownComposeFiles()
     .filter((file) => !(file in PLANNED_COMPOSE_FILES))
-    .map((file) => ({
-      file,
-      kind:
-        file === MONITORING_COMPOSE_FILE
-          ? 'monitoring'
-          : /\.prod(uction)?\.yml$/.test(file)
-            ? 'production'
-            : 'development',
-    }));
+    .map((file) => ({ file, kind: composeKind(file) }));
+}
+
+/**
+ * The app stack files in vessels/ that docker-compose.monitoring.yml is combined with
+ * (vessels/README.md documents each alone and with monitoring). A standalone file is not:
+ * its paths are relative to the service's folder, not to vessels/.
+ */
+export function monitoredStackFiles(): string[] {
+  return builtComposeFiles()
+    .filter(({ file, kind }) => kind !== 'monitoring' && kind !== 'standalone' && file.startsWith('vessels/'))
+    .map(({ file }) => file);
 }
 
 /** Catalog services in the repo that the built compose files must run (from the catalog's composeFiles). */
 export function composeServiceNames(): string[] {
   const built = new Set(builtComposeFiles().map((f) => f.file));
   return SERVICES.filter((s) => s.composeFiles.some((file) => built.has(file)) && inRepo(s)).map((s) => s.name);
+}
+
+/**
+ * Catalog services that every monitored app stack runs: Prometheus scrapes them at a fixed
+ * target. The others (in some stacks only) are found by their DNS name, which Docker's DNS
+ * answers only while such a container runs, so a stack without them has no target that is
+ * down (see infrastructure/monitoring/prometheus.yml).
+ */
+export function servicesInEveryMonitoredStack(): string[] {
+  const stacks = monitoredStackFiles();
+  return composeServiceNames().filter((name) => stacks.every((file) => catalogServicesIn(file).includes(name)));
 }
 
 /**
@@ -209,7 +245,8 @@ export interface NormalizedService {
   image?: string;
   build?: { context: string; dockerfile?: string };
   environment?: Record<string, string | number | null>;
-  ports?: { published?: number | string; target: number; host_ip?: string }[];
+  /** Objects; docker-compose 1.29 leaves a binding with a host IP as a string (`127.0.0.1:27019:27017/tcp`). */
+  ports?: ({ published?: number | string; target: number; host_ip?: string } | string)[];
   depends_on?: Record<string, { condition: string }>;
   networks?: Record<string, unknown>;
   healthcheck?: { test?: string[] | string; disable?: boolean };
@@ -226,6 +263,30 @@ export interface NormalizedCompose {
   services: Record<string, NormalizedService>;
   networks?: Record<string, unknown>;
   volumes?: Record<string, unknown>;
+}
+
+export interface PortBinding {
+  hostIp?: string;
+  published?: number;
+  target: number;
+}
+
+/** A service's published ports in one shape, whichever form `config` printed them in. */
+export function portBindings(service: NormalizedService): PortBinding[] {
+  return (service.ports ?? []).map((port) => {
+    if (typeof port !== 'string') {
+      return {
+        ...(port.host_ip ? { hostIp: port.host_ip } : {}),
+        ...(port.published !== undefined ? { published: Number(port.published) } : {}),
+        target: port.target,
+      };
+    }
+    const parts = port.replace(/\/(tcp|udp|sctp)$/, '').split(':');
+    const target = Number(parts.pop());
+    const published = parts.length > 0 ? Number(parts.pop()) : undefined;
+    const hostIp = parts.length > 0 ? parts.join(':') : undefined;
+    return { ...(hostIp ? { hostIp } : {}), ...(published !== undefined ? { published } : {}), target };
+  });
 }
 
 /** Host paths bind-mounted into containers (absolute after `config`). */

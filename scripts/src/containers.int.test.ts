@@ -11,10 +11,11 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getService, SERVICES } from '@azora/catalog';
+import { mongoCommand } from '@azora/testing';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filledEnv } from './compose.ts';
+import { filledEnv, readComposeFile } from './compose.ts';
 import {
   bridgeGateway,
   buildImage,
@@ -30,8 +31,8 @@ import {
   publishedPort,
   standinImages,
 } from './docker.ts';
-import { acceptsPostgres, answersMongo } from './infrastructure.ts';
-import { EXAMPLE_ALERT_ENV } from './monitoring.ts';
+import { acceptsPostgres } from './infrastructure.ts';
+import { dashboardQueries, EXAMPLE_ALERT_ENV, exporterOf, exposedNames, promqlMetricNames } from './monitoring.ts';
 import { presentServices, REPO_ROOT } from './repo.ts';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 import { GiveUp, waitFor } from './wait.ts';
@@ -160,6 +161,12 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
           const { stdout } = await docker(['run', '-d', '--network', network, '--network-alias', 'redis', redis]);
           containers.push(stdout.trim());
           env.push('-e', 'REDIS_URL=redis://redis:6379');
+        }
+        if (entry.infrastructure.includes('mongodb')) {
+          const mongo = standins.get('mongo:7.0.16') as string;
+          const { stdout } = await docker(['run', '-d', '--network', network, '--network-alias', 'mongodb', mongo]);
+          containers.push(stdout.trim());
+          env.push('-e', `MONGODB_URI=mongodb://mongodb:27017/${name.replace(/-/g, '_')}`);
         }
         const started = performance.now();
         const { stdout } = await docker([
@@ -310,20 +317,61 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
       }
     }, 120_000);
 
-    it('mongodb: the embedded MongoDB-wire server answers hello on 27017 and stops on SIGTERM', async () => {
-      const { container, port } = await startStandin('mongo:7.0.16', 27017);
+    it('mongodb: the embedded MongoDB-wire server on 27017 as `mongodb`, the compose healthcheck, data kept in /data/db across restarts', async () => {
+      const volume = `azora-ci-mongodb-${process.pid}`;
+      await docker(['volume', 'create', volume]);
+      const { container } = await startStandin('mongo:7.0.16', 27017, [
+        '--read-only',
+        '--tmpfs',
+        '/tmp',
+        '-v',
+        `${volume}:/data/db`,
+      ]);
+      // The host port changes with each start of the container.
+      const command = async (body: Record<string, unknown>) =>
+        mongoCommand('127.0.0.1', await publishedPort(container, 27017), { ...body, $db: 'azora_check' });
+      const notes = async () => {
+        const reply = (await command({ find: 'notes', filter: {}, sort: { n: 1 } })) as {
+          cursor: { firstBatch: { text: string; at: unknown }[] };
+        };
+        return reply.cursor.firstBatch.map((d) => [d.text, d.at instanceof Date ? d.at.toISOString() : d.at]);
+      };
+      // The healthcheck the compose files give the official image, run in the stand-in.
+      const compose = readComposeFile('services/azora-mint/docker-compose.yml') as {
+        services: { mongodb: { healthcheck: { test: string[] } } };
+      };
+      const [, ...healthcheck] = compose.services.mongodb.healthcheck.test;
+      const healthy = async (what: string) =>
+        waitFor(
+          what,
+          async () => {
+            await docker(['exec', container, ...healthcheck]);
+            return true;
+          },
+          30_000,
+        );
+      const at = new Date('2025-01-02T03:04:05.000Z');
       try {
-        expect(
-          await waitFor(
-            'hello',
-            async () => ((await answersMongo(`mongodb://127.0.0.1:${port}`)) ? true : undefined),
-            30_000,
-          ),
-        ).toBe(true);
+        await healthy('the compose healthcheck');
+        expect((await docker(['exec', container, 'id', '-un'])).stdout.trim()).toBe('mongodb');
+        await command({ insert: 'notes', documents: [{ n: 1, text: 'kept by SIGTERM', at }] });
+        // docker stop: SIGTERM saves the data, then the server exits with 0.
         await docker(['stop', '--time', '10', container]);
         expect((await containerState(container)).exitCode).toBe(0);
+        await docker(['start', container]);
+        await healthy('the restarted server');
+        // The Date comes back a Date: the data file keeps BSON types.
+        expect(await notes()).toEqual([['kept by SIGTERM', at.toISOString()]]);
+        // A kill saves nothing at exit: what the interval (MONGO_PERSIST_INTERVAL_MS, 1 s) saved survives.
+        await command({ insert: 'notes', documents: [{ n: 2, text: 'kept by the interval', at }] });
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        await docker(['kill', container]);
+        await docker(['start', container]);
+        await healthy('the server after a kill');
+        expect((await notes()).map(([text]) => text)).toEqual(['kept by SIGTERM', 'kept by the interval']);
       } finally {
         await docker(['rm', '-f', '-v', container]);
+        await docker(['volume', 'rm', volume]);
       }
     }, 120_000);
   });
@@ -525,6 +573,118 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
     }, 120_000);
   });
 
+  // azora-mint's own compose file (services/azora-mint/), as the original platform's
+  // operators ran it: the ledger on 3006 and its MongoDB, the stand-in in its place.
+  describe('azora-mint standalone (services/azora-mint/docker-compose.yml)', () => {
+    let project: ComposeProject;
+    const base = 'http://127.0.0.1:3006/api/azora-mint';
+    const keys = {
+      minter: randomBytes(24).toString('hex'),
+      alice: randomBytes(24).toString('hex'),
+      bob: randomBytes(24).toString('hex'),
+    };
+    const AZR = 10n ** 18n;
+    let alice: string;
+    let bob: string;
+
+    /** A ledger call with `who`'s API key; writes carry an Idempotency-Key. */
+    async function call(who: keyof typeof keys, method: string, path: string, body?: unknown, idempotencyKey?: string) {
+      const headers: Record<string, string> = { 'x-api-key': keys[who] };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (method !== 'GET') headers['idempotency-key'] = idempotencyKey ?? randomBytes(12).toString('hex');
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    }
+    const balances = async () =>
+      Promise.all(
+        [
+          ['alice', alice],
+          ['bob', bob],
+        ].map(async ([who, id]) => (await call(who as 'alice' | 'bob', 'GET', `/accounts/${id}`)).body.balance),
+      );
+
+    beforeAll(async () => {
+      project = await ComposeProject.create(
+        `azora-ci-mint-${process.pid}`,
+        ['services/azora-mint/docker-compose.yml'],
+        env({ API_KEYS: `ci-minter:minter:${keys.minter},ci-alice:user:${keys.alice},ci-bob:user:${keys.bob}` }),
+      );
+    });
+    afterAll(async () => {
+      await project?.remove();
+    }, 120_000);
+
+    it('comes up healthy, ready on the original platform’s /api/health/ready', async () => {
+      note('compose azora-mint', { 'up → healthy s': Math.round(await upAndHealthy(project, runnable(project))) });
+      expect((await fetch('http://127.0.0.1:3006/api/health/ready')).status).toBe(200);
+    }, 300_000);
+
+    it('opens wallets by API key, mints with the minter key, transfers, and keeps the balances', async () => {
+      const anonymous = await fetch(`${base}/accounts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'ci-anonymous' },
+        body: '{}',
+      });
+      expect(anonymous.status, 'no credentials').toBe(401);
+      const opened = await call('alice', 'POST', '/accounts', {});
+      expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+      expect(opened.body).toMatchObject({ owner: 'ci-alice', balance: '0' });
+      alice = opened.body.id as string;
+      bob = (await call('bob', 'POST', '/accounts', {})).body.id as string;
+      expect(
+        (await call('alice', 'POST', '/mint', { to: alice, amount: String(5n * AZR) })).status,
+        'a user mints',
+      ).toBe(403);
+      const minted = await call('minter', 'POST', '/mint', { to: alice, amount: String(5n * AZR) });
+      expect(minted.status, JSON.stringify(minted.body)).toBe(201);
+      const transfer = { from: alice, to: bob, amount: String((3n * AZR) / 2n), memo: 'container check' };
+      const sent = await call('alice', 'POST', '/transfers', transfer, 'ci-transfer-1');
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      // The same key and body again: the original answer, not a second transfer.
+      expect(await call('alice', 'POST', '/transfers', transfer, 'ci-transfer-1')).toEqual(sent);
+      expect(await balances()).toEqual([String((7n * AZR) / 2n), String((3n * AZR) / 2n)]);
+      const supply = (await (await fetch(`${base}/supply`)).json()) as Record<string, string>;
+      expect(supply.circulating).toBe(String(5n * AZR));
+    }, 60_000);
+
+    it('exports the metrics the dashboards and alerts name', async () => {
+      const names = exposedNames(await (await fetch('http://127.0.0.1:3006/metrics')).text());
+      const used = [...dashboardQueries().map((q) => q.expr)]
+        .flatMap(promqlMetricNames)
+        .filter((metric) => exporterOf(metric) === 'azora-mint');
+      expect(used.length).toBeGreaterThan(0);
+      for (const metric of new Set(used)) expect(names, metric).toContain(metric);
+    }, 30_000);
+
+    it('keeps the ledger across a restart of MongoDB and of the service', async () => {
+      const before = await balances();
+      for (const service of ['mongodb', 'azora-mint']) {
+        await project.compose(['restart', service], 120_000);
+        await upAndHealthy(project, runnable(project));
+        const ready = await waitFor(
+          `ready after restarting ${service}`,
+          async () => ((await fetch('http://127.0.0.1:3006/api/health/ready')).status === 200 ? true : undefined),
+          60_000,
+        );
+        expect(ready).toBe(true);
+        expect(await balances(), `balances after restarting ${service}`).toEqual(before);
+      }
+      // …and still takes writes.
+      const sent = await call('bob', 'POST', '/transfers', { from: bob, to: alice, amount: String(AZR / 2n) });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      expect(await balances()).toEqual([String(4n * AZR), String(AZR)]);
+    }, 300_000);
+
+    it('leaves no container, network or volume behind after down -v', async () => {
+      await project.remove();
+      expect(await project.leftovers()).toEqual([]);
+    }, 120_000);
+  });
+
   describe('dev (docker-compose.yml)', () => {
     let project: ComposeProject;
     beforeAll(async () => {
@@ -571,7 +731,13 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
         'http://127.0.0.1:80',
         project.services.filter((s) => catalogNames.has(s)),
       );
+      // The ledger behind the gateway, on its MongoDB.
+      const supply = await fetch('http://127.0.0.1:80/api/azora-mint/supply');
+      expect(supply.status).toBe(200);
+      expect(await supply.json()).toMatchObject({ cap: expect.stringMatching(/^\d+$/), circulating: '0' });
       await everyTargetUp();
+      const jobs = (await prometheusTargets()).map((t) => t.labels.job);
+      expect(jobs, 'azora-mint found by its DNS name').toContain('azora-mint');
       await project.remove();
       expect(await project.leftovers()).toEqual([]);
     }, 900_000);

@@ -1,7 +1,7 @@
 /**
  * The Grafana dashboards in infrastructure/monitoring/grafana/dashboards/, generated so
- * that every AI service in the compose files gets one and every query stays in the
- * same shape. `pnpm --filter @azora/scripts dashboards` rewrites the JSON files;
+ * that every service in the compose files (main-app aside: the overview is its board)
+ * gets one and every query stays in the same shape. `pnpm --filter @azora/scripts dashboards` rewrites the JSON files;
  * monitoring.test.ts fails when they are stale, and the end-to-end test checks every
  * metric they name against the services' live /metrics.
  */
@@ -37,7 +37,7 @@ function quantiles(metric: string, selector = '', by = ''): [string, string][] {
   ]);
 }
 
-/** Domain panels per AI service: its own metrics (contracts.md). A service without an entry fails the generator. */
+/** Domain panels per service: its own metrics (contracts.md). A service without an entry fails the generator. */
 const DOMAIN_PANELS: Record<string, readonly PanelSpec[]> = {
   'ai-personalization': [
     {
@@ -113,6 +113,61 @@ const DOMAIN_PANELS: Record<string, readonly PanelSpec[]> = {
           'share of messages',
         ],
       ],
+    },
+  ],
+  'azora-mint': [
+    {
+      title: 'Entries by type and outcome',
+      unit: 'reqps',
+      queries: [[`sum by (type, outcome) (rate(mint_entries_total${RATE}))`, '{{type}} {{outcome}}']],
+    },
+    {
+      title: 'Transfer duration (POST transfers, end to end)',
+      unit: 's',
+      queries: quantiles('mint_transfer_duration_seconds'),
+    },
+    {
+      title: 'Invariants ok (last check)',
+      type: 'stat',
+      width: 6,
+      queries: [['min(mint_invariants_ok)', 'ok']],
+    },
+    {
+      title: 'Invariant violations (last check)',
+      type: 'stat',
+      width: 6,
+      queries: [['max(mint_invariant_violations)', 'violations']],
+    },
+    {
+      title: 'Circulating supply (AZR)',
+      type: 'stat',
+      width: 6,
+      queries: [['max(mint_circulating_supply_azr)', 'AZR']],
+    },
+    {
+      title: 'Last invariant check',
+      type: 'stat',
+      unit: 's',
+      width: 6,
+      queries: [['max(mint_invariant_check_age_seconds)', 'age']],
+    },
+    {
+      title: 'Pending entries',
+      queries: [['max(mint_pending_entries)', 'pending']],
+    },
+    {
+      title: 'Oldest pending entry',
+      unit: 's',
+      queries: [['max(mint_oldest_pending_seconds)', 'age']],
+    },
+    {
+      title: 'Sweeper recoveries by outcome',
+      queries: [[`sum by (outcome) (increase(mint_sweeper_recovered_total${RATE}))`, '{{outcome}}']],
+    },
+    {
+      title: 'Sweeper last run',
+      unit: 's',
+      queries: [['max(mint_sweeper_last_run_age_seconds)', 'age']],
     },
   ],
   'ai-vision': [
@@ -299,12 +354,12 @@ function dashboard(uid: string, title: string, tags: string[], specs: PanelSpec[
 
 export type Dashboard = ReturnType<typeof dashboard>;
 
-/** AI services in the compose files: each gets a dashboard with its domain panels. */
+/** Services in the compose files but main-app: each gets a dashboard with its domain panels. */
 export function dashboardServices(): string[] {
-  return composeServiceNames().filter((name) => getService(name).group === 'ai');
+  return composeServiceNames().filter((name) => getService(name).group !== 'console');
 }
 
-/** File name → dashboard, for the overview and each AI service. */
+/** File name → dashboard, for the overview and each service. */
 export function buildDashboards(): Map<string, Dashboard> {
   const dashboards = new Map<string, Dashboard>([
     [

@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { getService } from '@azora/catalog';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { composeServiceNames, readComposeFile } from './compose.ts';
+import { composeServiceNames, readComposeFile, servicesInEveryMonitoredStack } from './compose.ts';
 import { buildDashboards, DATASOURCE } from './grafana.ts';
 import {
   alertRules,
   EXAMPLE_ALERT_ENV,
+  exporterOf,
+  jobTargets,
   MONITORING_DIR,
   promqlMetricNames,
   readDashboards,
@@ -19,6 +21,7 @@ import {
   readRuleFiles,
   renderAlertmanagerConfig,
   runTool,
+  type ScrapeJob,
 } from './monitoring.ts';
 
 const read = (path: string) => parse(readFileSync(join(MONITORING_DIR, path), 'utf8'));
@@ -69,20 +72,29 @@ describe('prometheus.yml', () => {
     );
   });
 
+  const everywhere = new Set(servicesInEveryMonitoredStack());
   it.each(composeServiceNames().map((name) => [name]))('scrapes %s where the catalog says it listens', (name) => {
     const entry = getService(name);
     const job = jobs.get(name);
     expect(job?.metrics_path ?? '/metrics').toBe(entry.metricsPath);
     expect(job?.honor_labels, 'keeps the service label the kit sets').toBe(true);
-    expect(job?.static_configs).toEqual([
+    expect(jobTargets(job as ScrapeJob)).toEqual([
       { targets: [`${name}:${entry.port}`], labels: { service: name, tier: 'app' } },
     ]);
+    if (everywhere.has(name)) {
+      // Every app stack runs it: a fixed target, down (ServiceDown) when it stops.
+      expect(job?.dns_sd_configs, 'a fixed target').toBeUndefined();
+    } else {
+      // Only some stacks run it: found by DNS name, so a stack without it has no target that is down.
+      expect(job?.static_configs, `${name} is not in every app stack: found by DNS name`).toBeUndefined();
+      expect(job?.dns_sd_configs).toEqual([expect.objectContaining({ names: [name], type: 'A', port: entry.port })]);
+    }
   });
 
   it('scrapes node-exporter, Alertmanager and itself on their standard ports', () => {
-    expect(jobs.get('node-exporter')?.static_configs[0]?.targets).toEqual(['node-exporter:9100']);
-    expect(jobs.get('alertmanager')?.static_configs[0]?.targets).toEqual(['alertmanager:9093']);
-    expect(jobs.get('prometheus')?.static_configs[0]?.targets).toEqual(['localhost:9090']);
+    expect(jobs.get('node-exporter')?.static_configs?.[0]?.targets).toEqual(['node-exporter:9100']);
+    expect(jobs.get('alertmanager')?.static_configs?.[0]?.targets).toEqual(['alertmanager:9093']);
+    expect(jobs.get('prometheus')?.static_configs?.[0]?.targets).toEqual(['localhost:9090']);
   });
 
   it('loads the rules and sends alerts to Alertmanager', () => {
@@ -115,6 +127,16 @@ describe('alert rules', () => {
         service,
       ).toBe(true);
     }
+    // The ledger: a broken invariant pages; stuck entries and a stale check warn.
+    const mint = (name: string) => rules.find((r) => r.alert === name);
+    expect(mint('MintInvariantViolated')).toMatchObject({ for: '1m', labels: { severity: 'critical' } });
+    expect(mint('MintInvariantViolated')?.expr).toMatch(/mint_invariants_ok\) == 0|mint_invariants_ok == 0/);
+    expect(mint('MintEntriesStuckPending')).toMatchObject({ for: '2m', labels: { severity: 'warning' } });
+    expect(mint('MintEntriesStuckPending')?.expr).toMatch(/mint_oldest_pending_seconds\) > 60$/);
+    expect(mint('MintInvariantCheckStale')).toMatchObject({ for: '5m' });
+    expect(mint('MintInvariantCheckStale')?.expr).toMatch(/mint_invariant_check_age_seconds\) > 300$/);
+    for (const rule of rules.filter((r) => r.alert.startsWith('Mint')))
+      for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe('azora-mint');
   });
 
   it.each(rules.map((rule) => [rule.alert, rule]))('%s has a summary, a description and a severity', (_name, rule) => {
@@ -219,11 +241,26 @@ describe('Grafana provisioning', () => {
       expect(dashboards.get(file), file).toEqual(JSON.parse(JSON.stringify(dashboard)));
   });
 
-  it('has an overview and one dashboard per AI service in the compose files', () => {
-    const ai = composeServiceNames().filter((name) => getService(name).group === 'ai');
+  it('has an overview and one dashboard per service in the compose files (main-app: the overview)', () => {
+    const services = composeServiceNames().filter((name) => name !== 'main-app');
     expect([...dashboards.keys()].sort()).toEqual(
-      ['platform-overview.json', ...ai.map((name) => `${name}.json`)].sort(),
+      ['platform-overview.json', ...services.map((name) => `${name}.json`)].sort(),
     );
+  });
+
+  it('shows the ledger’s own metrics on the azora-mint dashboard', () => {
+    const mint = dashboards.get('azora-mint.json') as { panels: { targets: { expr: string }[] }[] };
+    const metrics = new Set(mint.panels.flatMap((p) => p.targets.flatMap((t) => promqlMetricNames(t.expr))));
+    for (const metric of [
+      'mint_entries_total',
+      'mint_transfer_duration_seconds_bucket',
+      'mint_pending_entries',
+      'mint_oldest_pending_seconds',
+      'mint_invariants_ok',
+      'mint_circulating_supply_azr',
+      'mint_sweeper_recovered_total',
+    ])
+      expect(metrics, metric).toContain(metric);
   });
 
   it.each([...dashboards].map(([file, d]) => [file, d]))('%s is a valid provisioned dashboard', (_file, dashboard) => {

@@ -20,11 +20,46 @@ export interface StaticConfig {
   labels?: Record<string, string>;
 }
 
+export interface DnsSdConfig {
+  names: string[];
+  type?: string;
+  port?: number;
+  refresh_interval?: string;
+}
+
+export interface RelabelConfig {
+  source_labels?: string[];
+  target_label?: string;
+  replacement?: string;
+  action?: string;
+  regex?: string;
+}
+
 export interface ScrapeJob {
   job_name: string;
   metrics_path?: string;
   honor_labels?: boolean;
-  static_configs: StaticConfig[];
+  /** Fixed targets (the services every app stack runs, and monitoring itself). */
+  static_configs?: StaticConfig[];
+  /** Targets found by DNS name (services only some app stacks run). */
+  dns_sd_configs?: DnsSdConfig[];
+  relabel_configs?: RelabelConfig[];
+}
+
+/**
+ * A job's targets as `host:port` with the labels they are given — for a DNS-discovered
+ * job, the name it resolves and the labels its relabelling sets.
+ */
+export function jobTargets(job: ScrapeJob): StaticConfig[] {
+  const dns = (job.dns_sd_configs ?? []).map((config) => ({
+    targets: config.names.map((name) => `${name}:${config.port}`),
+    labels: Object.fromEntries(
+      (job.relabel_configs ?? [])
+        .filter((r) => r.target_label && r.replacement !== undefined && !r.source_labels && !r.action)
+        .map((r) => [r.target_label as string, r.replacement as string]),
+    ),
+  }));
+  return [...(job.static_configs ?? []), ...dns];
 }
 
 export interface PrometheusConfig {
@@ -115,15 +150,21 @@ export function exposedNames(text: string): Set<string> {
   return names;
 }
 
+/** Services whose metrics are not named after their API prefix: metric prefix → service. */
+const METRIC_PREFIXES: Readonly<Record<string, string>> = { mint: 'azora-mint' };
+
 /**
  * Who exports a metric: Prometheus itself (`up`), node-exporter (`node_*`), the service
- * whose API prefix starts the name (`chatbot_*` → ai-chatbot, `platform_*` → main-app),
- * or every service (the kit's `http_*`, `process_*`, `nodejs_*`).
+ * whose API prefix starts the name (`chatbot_*` → ai-chatbot, `platform_*` → main-app;
+ * `mint_*` → azora-mint), or every service (the kit's `http_*`, `process_*`, `nodejs_*`).
  */
 export function exporterOf(metric: string): string {
   if (metric === 'up' || metric === 'ALERTS' || metric.startsWith('scrape_')) return 'prometheus';
   if (metric.startsWith('node_')) return 'node-exporter';
-  const owner = findServiceByApiPrefix(metric.split('_')[0] as string);
+  const prefix = metric.split('_')[0] as string;
+  const named = METRIC_PREFIXES[prefix];
+  if (named) return named;
+  const owner = findServiceByApiPrefix(prefix);
   return owner ? owner.name : '*';
 }
 

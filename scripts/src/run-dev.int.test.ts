@@ -111,9 +111,9 @@ describe('runDev with fixture services', () => {
   });
 
   it('makes a key per role for the run, gives them to every service and prints how to use them', async () => {
-    const keys = [...output.matchAll(/^ {4}(dev-[a-z]+) +(operator|admin|minter|user|auditor) +([A-Za-z0-9_-]{32,})$/gm)].map(
-      (match) => ({ name: match[1], role: match[2], key: match[3] }),
-    );
+    const keys = [
+      ...output.matchAll(/^ {4}(dev-[a-z]+) +(operator|admin|minter|user|auditor) +([A-Za-z0-9_-]{32,})$/gm),
+    ].map((match) => ({ name: match[1], role: match[2], key: match[3] }));
     expect(keys.map(({ name, role }) => [name, role])).toEqual([
       ['dev-operator', 'operator'],
       ['dev-admin', 'admin'],

@@ -69,6 +69,20 @@ describe('service catalog', () => {
     expect(getService('ai-sentiment').infrastructure).toEqual([]);
   });
 
+  it('keeps a standalone compose file beside its service, never beside another one', () => {
+    expect(getService('azora-mint').composeFiles).toEqual([
+      'services/azora-mint/docker-compose.yml',
+      'vessels/docker-compose.production.yml',
+    ]);
+    for (const service of SERVICES) {
+      for (const file of service.composeFiles.filter((f) => !f.startsWith('vessels/'))) {
+        expect(file, service.name).toBe(`${service.folder}/docker-compose.yml`);
+      }
+      // Every service runs in the whole-platform file too.
+      expect(service.composeFiles, service.name).toContain('vessels/docker-compose.production.yml');
+    }
+  });
+
   it('looks services up by name and port', () => {
     expect(findService('nope')).toBeUndefined();
     expect(() => getService('nope')).toThrow(/unknown service "nope"/);

@@ -10,13 +10,17 @@ export type Infrastructure = 'postgres' | 'redis' | 'mongodb' | 'mqtt' | 'chromi
 
 export type ServiceGroup = 'console' | 'ai' | 'finance' | 'builder' | 'compliance' | 'operations' | 'telecom';
 
-/** Compose files in `vessels/` (plus the website builder's own, beside it). */
+/**
+ * Compose files in `vessels/`, plus the standalone ones beside azora-mint and the website
+ * builder (each runs that service with its own database, as the original platform did).
+ */
 export type ComposeFile =
   | 'vessels/docker-compose.yml'
   | 'vessels/docker-compose.prod.yml'
   | 'vessels/docker-compose.production.yml'
   | 'vessels/docker-compose.compliance.yml'
   | 'vessels/docker-compose.autonomous.yml'
+  | 'services/azora-mint/docker-compose.yml'
   | 'organs/ai-website-builder/docker-compose.yml';
 
 export interface ServiceEntry {
@@ -163,7 +167,7 @@ export const SERVICES: readonly ServiceEntry[] = [
     group: 'finance',
     description: 'Token ledger: wallets, mints, transfers in integer minor units',
     infrastructure: ['mongodb'],
-    composeFiles: PRODUCTION_ONLY,
+    composeFiles: ['services/azora-mint/docker-compose.yml', 'vessels/docker-compose.production.yml'],
   }),
   entry({
     name: 'ai-website-builder',

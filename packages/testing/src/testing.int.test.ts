@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mongoose from 'mongoose';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +10,7 @@ import {
   createTestMqtt,
   createTestRedis,
   freePort,
+  mongoCommand,
   startApp,
   startEmbeddedMongo,
 } from './index.ts';
@@ -99,6 +104,112 @@ describe('startEmbeddedMongo', () => {
       expect((await Stock.findOne({ sku: 'sku-1' }).lean())?.left).toBe(0);
     } finally {
       await connection.close();
+      await mongo.stop();
+    }
+  });
+
+  it('keeps the data of a data directory across a restart, every BSON type and index intact', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'azora-mongo-'));
+    const ref = new mongoose.Types.ObjectId('0123456789abcdef01234567');
+    const schema = new mongoose.Schema({
+      at: Date,
+      ref: mongoose.Schema.Types.ObjectId,
+      amount: mongoose.Schema.Types.Decimal128,
+      refs: [mongoose.Schema.Types.ObjectId],
+      left: Number,
+    });
+    const session = async <T>(work: (Entry: mongoose.Model<mongoose.InferSchemaType<typeof schema>>) => Promise<T>) => {
+      const mongo = await startEmbeddedMongo({ storagePath: dir, persistIntervalMs: 60_000 });
+      const connection = await mongoose.createConnection(mongo.uriFor('kit_test')).asPromise();
+      try {
+        return await work(connection.model('Entry', schema));
+      } finally {
+        await connection.close();
+        await mongo.stop();
+      }
+    };
+    try {
+      await session(async (Entry) => {
+        const { _id } = await Entry.create({
+          at: new Date('2024-01-01'),
+          ref,
+          amount: '1500000000000000000',
+          refs: [ref],
+          left: 3,
+        });
+        const attempts = await Promise.all(
+          Array.from({ length: 10 }, () => Entry.updateOne({ _id, left: { $gt: 0 } }, { $inc: { left: -1 } })),
+        );
+        expect(attempts.filter((r) => r.modifiedCount === 1)).toHaveLength(3);
+        await Entry.collection.createIndex({ refs: 1, at: -1 });
+      });
+      // Saved on stop (the interval is a minute): to the data directory's one file.
+      expect(existsSync(join(dir, 'congo.json'))).toBe(true);
+      await session(async (Entry) => {
+        // Queries by Date, ObjectId and array member still match: the types were kept.
+        expect(await Entry.countDocuments({ at: { $lt: new Date('2025-01-01') }, ref, refs: ref })).toBe(1);
+        const entry = await Entry.findOne().lean();
+        expect(entry?.left).toBe(0);
+        expect(String(entry?.amount)).toBe('1500000000000000000');
+        expect((await Entry.collection.indexes()).map((i) => i.name)).toContain('refs_1_at_-1');
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('saves changed data on its interval, and refuses to start on a data file it cannot read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'azora-mongo-'));
+    try {
+      const mongo = await startEmbeddedMongo({ storagePath: dir, persistIntervalMs: 50 });
+      const connection = await mongoose.createConnection(mongo.uriFor('kit_test')).asPromise();
+      await connection.collection('notes').insertOne({ text: 'saved without a stop' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await readFile(join(dir, 'congo.json'), 'utf8')).toContain('saved without a stop');
+      await connection.close();
+      await mongo.stop();
+
+      await writeFile(join(dir, 'congo.json'), '{"databases": {"kit_test": ');
+      await expect(startEmbeddedMongo({ storagePath: dir })).rejects.toThrow(/congo\.json is not a data file/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps Decimal128 and Long fields through an update of another field (the server’s copy lost them)', async () => {
+    const mongo = await startEmbeddedMongo();
+    const connection = await mongoose.createConnection(mongo.uriFor('kit_test')).asPromise();
+    try {
+      const notes = connection.collection('values');
+      const big = mongoose.mongo.Long.fromString('9223372036854775000');
+      const { insertedId } = await notes.insertOne({
+        amount: mongoose.Types.Decimal128.fromString('1500000000000000000'),
+        big,
+        left: 3,
+      });
+      await notes.updateOne({ _id: insertedId }, { $inc: { left: -1 } });
+      const stored = await notes.findOne({ _id: insertedId });
+      expect(stored?.amount).toBeInstanceOf(mongoose.mongo.Decimal128);
+      expect(String(stored?.amount)).toBe('1500000000000000000');
+      expect(String(stored?.big)).toBe('9223372036854775000');
+      expect(stored?.left).toBe(2);
+    } finally {
+      await connection.close();
+      await mongo.stop();
+    }
+  });
+
+  it('answers a command sent without a driver (mongoCommand), and rejects one it refuses', async () => {
+    const mongo = await startEmbeddedMongo();
+    try {
+      expect(await mongoCommand('127.0.0.1', mongo.port, { ping: 1, $db: 'admin' })).toMatchObject({ ok: 1 });
+      await mongoCommand('127.0.0.1', mongo.port, { insert: 'notes', documents: [{ text: 'hi' }], $db: 'kit_test' });
+      const found = await mongoCommand('127.0.0.1', mongo.port, { find: 'notes', filter: {}, $db: 'kit_test' });
+      expect((found.cursor as { firstBatch: { text: string }[] }).firstBatch.map((d) => d.text)).toEqual(['hi']);
+      await expect(mongoCommand('127.0.0.1', mongo.port, { $db: 'kit_test', find: 'notes' })).rejects.toThrow(
+        /no such command/,
+      );
+    } finally {
       await mongo.stop();
     }
   });
