@@ -22,19 +22,19 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDuplicateKey, naturalId } from '@azora/mongo';
-import type { mongo } from 'mongoose';
 import { AccountCache, type AccountMeta } from './account-cache.ts';
 import { SUPPLY_CAP } from './amount.ts';
-import type {
-  AccountDoc,
-  AccountKind,
-  EntryDoc,
-  EntryDraft,
-  EntryType,
-  Leg,
-  ObjectId,
-  PendingDoc,
-  Store,
+import {
+  type AccountDoc,
+  type AccountKind,
+  driverCollection,
+  type EntryDoc,
+  type EntryDraft,
+  type EntryType,
+  type Leg,
+  type ObjectId,
+  type PendingDoc,
+  type Store,
 } from './store.ts';
 
 /** A refusal the caller can act on: the HTTP layer turns it into a problem response. */
@@ -115,12 +115,9 @@ export class Ledger {
   readonly #toSettle: EntryDoc[] = [];
   #settler: Promise<void> | undefined;
   readonly #cache = new AccountCache();
-  /** The driver's view of `accounts`, for the hot path's compare-and-sets (see store.ts). */
-  readonly #accountsRaw: mongo.Collection<AccountDoc>;
 
   constructor(options: LedgerOptions) {
     this.store = options.store;
-    this.#accountsRaw = options.store.accounts.collection as unknown as mongo.Collection<AccountDoc>;
     this.#fee = options.transferFee ?? 0n;
     this.#options = options;
   }
@@ -236,7 +233,7 @@ export class Ledger {
     this.inFlight.add(id);
     try {
       try {
-        await this.store.pending.collection.insertOne(plan);
+        await driverCollection(this.store.pending).insertOne(plan);
       } catch (error) {
         if (isDuplicateKey(error)) throw keyInUse();
         throw error;
@@ -417,7 +414,7 @@ export class Ledger {
   async #claim(draft: EntryDraft): Promise<{ fresh: boolean; replay?: EntryDoc }> {
     const claimId = naturalId(draft.key);
     try {
-      await this.store.keys.collection.insertOne({
+      await driverCollection(this.store.keys).insertOne({
         _id: claimId,
         key: draft.key,
         fingerprint: draft.fingerprint,
@@ -453,7 +450,7 @@ export class Ledger {
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const cached = state !== undefined;
         if (!state) {
-          const account = await this.#accountsRaw.findOne({ _id: leg.account });
+          const account = await driverCollection(this.store.accounts).findOne({ _id: leg.account });
           if (!account) throw new Error(`account ${accountId} disappeared`);
           if (isIn(account.pending, entryId)) return 'already';
           this.#cache.remember(account);
@@ -469,7 +466,7 @@ export class Ledger {
           return 'insufficient';
         }
         const changes = { balance: balance.toString(), ...issuanceCounters(state, delta) };
-        const updated = await this.#accountsRaw.updateOne(
+        const updated = await driverCollection(this.store.accounts).updateOne(
           { _id: leg.account, version: state.version },
           { $set: { ...changes, updatedAt: new Date() }, $inc: { version: 1 }, $push: { pending: entryId } },
         );
@@ -489,10 +486,10 @@ export class Ledger {
     const accountId = account.toHexString();
     return this.#cache.exclusive(accountId, async () => {
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        const current = await this.#accountsRaw.findOne({ _id: account });
+        const current = await driverCollection(this.store.accounts).findOne({ _id: account });
         if (!current || !isIn(current.pending, entryId)) return;
         const changes = { balance: (BigInt(current.balance) - delta).toString(), ...issuanceCounters(current, -delta) };
-        const updated = await this.#accountsRaw.updateOne(
+        const updated = await driverCollection(this.store.accounts).updateOne(
           { _id: account, version: current.version },
           { $set: { ...changes, updatedAt: new Date() }, $inc: { version: 1 }, $pullAll: { pending: [entryId] } },
         );
@@ -519,7 +516,7 @@ export class Ledger {
       createdAt,
     };
     try {
-      await this.store.entries.collection.insertOne(entry);
+      await driverCollection(this.store.entries).insertOne(entry);
       this.#options.onDecided?.(entry);
       return entry;
     } catch (error) {
@@ -542,8 +539,8 @@ export class Ledger {
     const ids = entries.map((entry) => entry._id);
     const accounts = [...new Map(entries.flatMap((e) => e.accounts).map((id) => [id.toHexString(), id])).values()];
     // $pullAll compares values exactly; $pull with an ObjectId is read as a query by the embedded server.
-    await this.#accountsRaw.updateMany({ _id: { $in: accounts } }, { $pullAll: { pending: ids } });
-    await this.store.pending.collection.deleteMany({ _id: { $in: ids } });
+    await driverCollection(this.store.accounts).updateMany({ _id: { $in: accounts } }, { $pullAll: { pending: ids } });
+    await driverCollection(this.store.pending).deleteMany({ _id: { $in: ids } });
   }
 
   #step(step: Step, entryId: ObjectId): void {
