@@ -95,6 +95,7 @@ export interface LedgerOptions {
 
 type LegResult = 'applied' | 'already' | 'insufficient';
 const MAX_CAS_ATTEMPTS = 64;
+const SETTLE_GATHER_MS = 20;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const floorOf = (account: ObjectId) => (account.equals(ISSUANCE) ? -SUPPLY_CAP : 0n);
@@ -303,6 +304,8 @@ export class Ledger {
   async #settleQueued(): Promise<void> {
     try {
       while (this.#toSettle.length > 0) {
+        // A short wait gathers more entries per batch: each batch is two writes that scan accounts and pending.
+        await sleep(SETTLE_GATHER_MS);
         const batch = this.#toSettle.splice(0, 500);
         await this.#settlePosted(batch).catch((error: unknown) =>
           this.#options.logger?.warn({ err: error, entries: batch.length }, 'settling failed; the sweeper retries'),
@@ -467,7 +470,8 @@ export class Ledger {
         }
         const changes = { balance: balance.toString(), ...issuanceCounters(state, delta) };
         const updated = await driverCollection(this.store.accounts).updateOne(
-          { _id: leg.account, version: state.version },
+          // version first: the embedded server tests filter fields in order, and a number is cheaper than an ObjectId.
+          { version: state.version, _id: leg.account },
           { $set: { ...changes, updatedAt: new Date() }, $inc: { version: 1 }, $push: { pending: entryId } },
         );
         if (updated.modifiedCount === 1) {
@@ -490,7 +494,7 @@ export class Ledger {
         if (!current || !isIn(current.pending, entryId)) return;
         const changes = { balance: (BigInt(current.balance) - delta).toString(), ...issuanceCounters(current, -delta) };
         const updated = await driverCollection(this.store.accounts).updateOne(
-          { _id: account, version: current.version },
+          { version: current.version, _id: account },
           { $set: { ...changes, updatedAt: new Date() }, $inc: { version: 1 }, $pullAll: { pending: [entryId] } },
         );
         if (updated.modifiedCount === 1) {
