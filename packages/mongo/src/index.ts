@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { type Connection } from 'mongoose';
 import { z } from 'zod';
 
+export { BatchedInserts, type BatchedInsertsOptions } from './batched-inserts.ts';
 export { mongoose };
 export type ObjectId = mongoose.Types.ObjectId;
 

@@ -1,6 +1,12 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CongoServer, plugins, UpdateEngine } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
+import {
+  CongoServer,
+  MemoryStorageAdapter,
+  plugins,
+  QueryEngine,
+  UpdateEngine,
+} from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import { freePort } from './http.ts';
 
 // The server copies a document before it applies an update, and its copy knows ObjectId,
@@ -15,6 +21,50 @@ engine.deepClone = function deepClone(this: unknown, value: unknown) {
   if (type !== undefined && type !== 'ObjectId' && type !== 'Timestamp') return value;
   return cloneDocument.call(this, value);
 };
+
+// The server answers every find, update and delete by testing each document of the
+// collection against the filter (mingo, which turns every document's ObjectId into hex):
+// one update costs a scan of its collection. A mongod looks an `_id` up in its `_id`
+// index instead, and so does this server now: the memory adapter's `findAll` hands out
+// its collection with the documents, and a filter naming one `_id` (or `_id: {$in}`)
+// tests only the documents with those ids, in the collection's order.
+type Documents = StoredDocument[] & { [byIdKey]?: Map<string, StoredDocument> };
+const byIdKey = Symbol('documents by _id');
+const storage = MemoryStorageAdapter.prototype as unknown as {
+  findAll: (database: string, collection: string) => Promise<StoredDocument[]>;
+};
+const findAll = storage.findAll;
+storage.findAll = async function findAllIndexed(this: unknown, database: string, collection: string) {
+  const documents: Documents = await findAll.call(this, database, collection);
+  const byId = (this as MemoryInternals).databases.get(database)?.get(collection);
+  if (byId) documents[byIdKey] = byId;
+  return documents;
+};
+const queries = QueryEngine as unknown as {
+  filter: (documents: Documents, filter: Record<string, unknown> | undefined) => StoredDocument[];
+};
+const filterAll = queries.filter;
+queries.filter = function filterIndexed(this: unknown, documents: Documents, filter) {
+  const ids = filter ? idsNamedBy(filter._id) : undefined;
+  const byId = documents[byIdKey];
+  if (!ids || !byId || ids.length * 4 > documents.length) return filterAll.call(this, documents, filter);
+  const named = new Set(ids.map((id) => byId.get(id)).filter((doc) => doc !== undefined));
+  const candidates = named.size > 1 ? documents.filter((doc) => named.has(doc)) : [...named];
+  return filterAll.call(this, candidates, filter);
+};
+
+const isObjectId = (value: unknown): value is InstanceType<typeof plugins.bson.ObjectId> =>
+  !!value && typeof value === 'object' && (value as { _bsontype?: string })._bsontype === 'ObjectId';
+
+/** The hex ids an `_id` condition allows, when it is an ObjectId, `{$eq: id}` or `{$in: [ids]}`. */
+function idsNamedBy(condition: unknown): string[] | undefined {
+  if (isObjectId(condition)) return [condition.toHexString()];
+  if (!condition || typeof condition !== 'object' || Object.keys(condition).length !== 1) return undefined;
+  const { $eq, $in } = condition as { $eq?: unknown; $in?: unknown };
+  if (isObjectId($eq)) return [$eq.toHexString()];
+  if (Array.isArray($in) && $in.every(isObjectId)) return $in.map((id) => id.toHexString());
+  return undefined;
+}
 
 export interface EmbeddedMongo {
   /** The server's URI without a database (`mongodb://127.0.0.1:<port>/?serverMonitoringMode=poll`). */

@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isDuplicateKey, naturalId } from '@azora/mongo';
+import { BatchedInserts, isDuplicateKey, naturalId } from '@azora/mongo';
 import { AccountCache, type AccountMeta } from './account-cache.ts';
 import { SUPPLY_CAP } from './amount.ts';
 import {
@@ -31,6 +31,7 @@ import {
   type EntryDoc,
   type EntryDraft,
   type EntryType,
+  type KeyDoc,
   type Leg,
   type ObjectId,
   type PendingDoc,
@@ -116,11 +117,18 @@ export class Ledger {
   readonly #toSettle: EntryDoc[] = [];
   #settler: Promise<void> | undefined;
   readonly #cache = new AccountCache();
+  // The three inserts of an entry's life go to the server in batches with the other entries' (group commit).
+  readonly #claims: BatchedInserts<KeyDoc>;
+  readonly #plans: BatchedInserts<PendingDoc>;
+  readonly #journal: BatchedInserts<EntryDoc>;
 
   constructor(options: LedgerOptions) {
     this.store = options.store;
     this.#fee = options.transferFee ?? 0n;
     this.#options = options;
+    this.#claims = new BatchedInserts(() => driverCollection(options.store.keys));
+    this.#plans = new BatchedInserts(() => driverCollection(options.store.pending));
+    this.#journal = new BatchedInserts(() => driverCollection(options.store.entries));
   }
 
   /** Creates the system accounts once (a repeated insert is a duplicate `_id`, ignored). */
@@ -234,10 +242,13 @@ export class Ledger {
     this.inFlight.add(id);
     try {
       try {
-        await driverCollection(this.store.pending).insertOne(plan);
+        await this.#plans.insert(plan);
       } catch (error) {
-        if (isDuplicateKey(error)) throw keyInUse();
-        throw error;
+        if (!isDuplicateKey(error)) throw error;
+        // The plan of a decided entry stays until its batched settling: the decision answers then.
+        const decided = await this.getEntry(draft._id);
+        if (!decided) throw keyInUse();
+        return answerFor(draft, decided);
       }
       // A key seen before (or a reversal, whose id is the reversed entry's) may have been decided
       // since the claim was checked; the decision is inserted before the plan is deleted, so it shows now.
@@ -245,9 +256,7 @@ export class Ledger {
         const decided = await this.getEntry(draft._id);
         if (decided) {
           await this.store.pending.deleteOne({ _id: draft._id });
-          // A reversal's id is the reversed entry's: another key reaching it is a second reversal.
-          if (decided.key !== draft.key) throw alreadyReversed();
-          return decided;
+          return answerFor(draft, decided);
         }
       }
       this.#step('pending', draft._id);
@@ -417,7 +426,7 @@ export class Ledger {
   async #claim(draft: EntryDraft): Promise<{ fresh: boolean; replay?: EntryDoc }> {
     const claimId = naturalId(draft.key);
     try {
-      await driverCollection(this.store.keys).insertOne({
+      await this.#claims.insert({
         _id: claimId,
         key: draft.key,
         fingerprint: draft.fingerprint,
@@ -430,11 +439,7 @@ export class Ledger {
     const claim = await this.store.keys.findById(claimId).lean();
     if (claim && claim.fingerprint !== draft.fingerprint) throw keyReused();
     const decided = await this.getEntry(draft._id);
-    if (decided) {
-      // A reversal's id is the reversed entry's: another key reaching it is a second reversal.
-      if (decided.key !== draft.key) throw alreadyReversed();
-      return { fresh: false, replay: decided };
-    }
+    if (decided) return { fresh: false, replay: answerFor(draft, decided) };
     if (await this.store.pending.exists({ _id: draft._id })) throw keyInUse();
     // Claimed, but neither running nor decided: the first attempt died before step 2. Run it now.
     return { fresh: false };
@@ -520,7 +525,7 @@ export class Ledger {
       createdAt,
     };
     try {
-      await driverCollection(this.store.entries).insertOne(entry);
+      await this.#journal.insert(entry);
       this.#options.onDecided?.(entry);
       return entry;
     } catch (error) {
@@ -594,6 +599,15 @@ function keyInUse(): LedgerError {
     'a request with this Idempotency-Key is still being processed; retry shortly',
     1,
   );
+}
+
+/**
+ * What a request gets when its entry id is already decided: the decision itself, unless
+ * another key reached it — a reversal's id is the reversed entry's, so that is a second reversal.
+ */
+function answerFor(draft: EntryDraft, decided: EntryDoc): EntryDoc {
+  if (decided.key !== draft.key) throw alreadyReversed();
+  return decided;
 }
 
 function alreadyReversed(): LedgerError {
