@@ -11,6 +11,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { z } from 'zod';
 
 export { BatchedInserts, type BatchedInsertsOptions } from './batched-inserts.ts';
+export { type MongoBootstrap, type MongoBootstrapOptions, mongoBootstrap } from './bootstrap.ts';
 export { mongoose };
 export type ObjectId = mongoose.Types.ObjectId;
 

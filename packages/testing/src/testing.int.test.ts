@@ -115,27 +115,28 @@ describe('startEmbeddedMongo', () => {
       const items = connection.collection<{ _id: mongoose.Types.ObjectId; n: number }>('items');
       const ids = Array.from({ length: 40 }, () => new mongoose.Types.ObjectId());
       await items.insertMany(ids.map((_id, n) => ({ _id, n })));
+      const id = (n: number) => ids[n] as mongoose.Types.ObjectId;
       const ns = async (filter: object) => (await items.find(filter).toArray()).map((doc) => doc.n);
 
-      expect(await ns({ _id: ids[7] })).toEqual([7]);
-      expect(await ns({ _id: { $eq: ids[8] } })).toEqual([8]);
-      expect(await ns({ _id: ids[7], n: 8 })).toEqual([]);
-      expect(await ns({ n: 7, _id: ids[7] })).toEqual([7]);
+      expect(await ns({ _id: id(7) })).toEqual([7]);
+      expect(await ns({ _id: { $eq: id(8) } })).toEqual([8]);
+      expect(await ns({ _id: id(7), n: 8 })).toEqual([]);
+      expect(await ns({ n: 7, _id: id(7) })).toEqual([7]);
       expect(await ns({ _id: new mongoose.Types.ObjectId() })).toEqual([]);
       // In the collection's order, whatever the order of the list; duplicates and unknown ids ignored.
-      expect(await ns({ _id: { $in: [ids[30], ids[2], ids[30], new mongoose.Types.ObjectId(), ids[11]] } })).toEqual([
+      expect(await ns({ _id: { $in: [id(30), id(2), id(30), new mongoose.Types.ObjectId(), id(11)] } })).toEqual([
         2, 11, 30,
       ]);
-      expect(await ns({ _id: { $in: [ids[3], ids[4]] }, n: { $gt: 3 } })).toEqual([4]);
+      expect(await ns({ _id: { $in: [id(3), id(4)] }, n: { $gt: 3 } })).toEqual([4]);
       // Not an ObjectId condition: the whole collection is tested, as before.
-      expect(await ns({ _id: { $ne: ids[0] }, n: { $lt: 3 } })).toEqual([1, 2]);
+      expect(await ns({ _id: { $ne: id(0) }, n: { $lt: 3 } })).toEqual([1, 2]);
 
       const raced = await Promise.all(
-        Array.from({ length: 5 }, () => items.updateOne({ _id: ids[5], n: 5 }, { $inc: { n: 100 } })),
+        Array.from({ length: 5 }, () => items.updateOne({ _id: id(5), n: 5 }, { $inc: { n: 100 } })),
       );
       expect(raced.filter((result) => result.modifiedCount === 1)).toHaveLength(1);
-      expect(await ns({ _id: ids[5] })).toEqual([105]);
-      expect((await items.deleteMany({ _id: { $in: [ids[0], ids[1]] } })).deletedCount).toBe(2);
+      expect(await ns({ _id: id(5) })).toEqual([105]);
+      expect((await items.deleteMany({ _id: { $in: [id(0), id(1)] } })).deletedCount).toBe(2);
       expect(await items.countDocuments()).toBe(38);
     } finally {
       await connection.close();

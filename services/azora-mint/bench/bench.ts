@@ -5,13 +5,12 @@
 // against the service's own GET /health measured in the same run with the same clients,
 // then checks the ledger: invariants, no negative balance, every acknowledged transfer
 // present exactly once, balances equal to what the acknowledged transfers imply, supply unchanged.
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { closedLoop, percentile, printTable, startNodeServer } from '@azora/bench';
 import { MongoConnection } from '@azora/mongo';
-import { freePort } from '@azora/testing';
+import { startEmbeddedMongoProcess } from '@azora/testing';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -25,31 +24,12 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const keys = { admin: randomBytes(18).toString('hex'), auditor: randomBytes(18).toString('hex') };
 const apiKeys = `bench-admin:admin:${keys.admin},bench-auditor:auditor:${keys.auditor}`;
 
-/** The embedded MongoDB-wire server in a process of its own, as in production. */
-async function startMongo() {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@azora/source', here('../../../packages/testing/src/mongo-server.ts')],
-    {
-      env: { ...process.env, MONGO_PORT: String(port), MONGO_HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the MongoDB-wire server exited (${code})`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) resolve();
-    });
-  });
-  return { uri: `mongodb://127.0.0.1:${port}/bench_mint`, stop: () => child.kill('SIGTERM') };
-}
-
-const mongo = await startMongo();
+const mongo = await startEmbeddedMongoProcess();
+const mongoUri = mongo.uriFor('bench_mint');
 const service = await startNodeServer({
   entry: here('../src/main.ts'),
   readyPath: '/health/ready',
-  env: { MONGODB_URI: mongo.uri, API_KEYS: apiKeys, INVARIANT_CHECK_INTERVAL_MS: '0', SWEEPER_WINDOW_MS: '5000' },
+  env: { MONGODB_URI: mongoUri, API_KEYS: apiKeys, INVARIANT_CHECK_INTERVAL_MS: '0', SWEEPER_WINDOW_MS: '5000' },
 });
 const api = `${service.url}/api/azora-mint`;
 const healthUrl = new URL(`${service.url}/health`);
@@ -195,7 +175,7 @@ const wrongBalances = accounts.filter((a) => a.kind === 'user' && BigInt(a.balan
 const negative = accounts.filter((a) => a.kind !== 'issuance' && BigInt(a.balance) < 0n).length;
 
 // Exactly once: every acknowledged id is posted, and the journal holds no transfer besides them.
-const db = new MongoConnection({ uri: mongo.uri });
+const db = new MongoConnection({ uri: mongoUri });
 await db.open();
 const journal = db.connection.collection('entries');
 const postedTransfers = await journal

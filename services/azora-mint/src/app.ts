@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isMongoUnavailable, MongoConnection, type ObjectId, parseObjectId } from '@azora/mongo';
+import { isMongoUnavailable, MongoConnection, mongoBootstrap, type ObjectId, parseObjectId } from '@azora/mongo';
 import {
   type Auth,
   createAuth,
@@ -448,8 +448,8 @@ const ledgerErrors: ErrorRequestHandler = (error, _req, _res, next) => {
 
 /**
  * Connects, creates indexes and system accounts (and the demo wallets when asked), then
- * starts the sweeper and the periodic invariant check. Start waits at most a few seconds:
- * without MongoDB the service listens anyway (not ready, writes 503) and keeps trying.
+ * starts the sweeper and the periodic invariant check. Without MongoDB the service listens
+ * anyway (not ready, writes 503) and keeps trying (`mongoBootstrap`).
  */
 function bootstrapResource(parts: {
   mongo: MongoConnection;
@@ -460,60 +460,44 @@ function bootstrapResource(parts: {
   runInvariantCheck: () => Promise<InvariantReport>;
 }): Resource & { readonly done: boolean } {
   const { mongo, ledger, sweeper, logger, options } = parts;
-  const stopping = new AbortController();
   const intervalMs = options.invariantCheckIntervalMs ?? DEFAULTS.INVARIANT_CHECK_INTERVAL_MS;
-  let done = false;
-  let running: Promise<void> | undefined;
   let checks: Promise<void> | undefined;
 
-  const prepare = async () => {
-    await mongo.open(stopping.signal);
-    while (!stopping.signal.aborted) {
-      try {
-        await ensureIndexes(ledger.store);
-        await ledger.ensureSystemAccounts();
-        if (options.demoSeed) await seedDemoWallets(ledger, logger);
-        break;
-      } catch (error) {
-        logger.warn({ err: error }, 'preparing the ledger failed; retrying');
-        await sleep(1000, undefined, { signal: stopping.signal }).catch(() => {});
-      }
-    }
-    if (stopping.signal.aborted) return;
-    done = true;
-    sweeper.start();
-    checks = periodicChecks();
-  };
-
-  const periodicChecks = async () => {
-    while (!stopping.signal.aborted) {
+  const periodicChecks = async (stopping: AbortSignal) => {
+    while (!stopping.aborted) {
       try {
         await parts.runInvariantCheck();
       } catch (error) {
         logger.warn({ err: error }, 'invariant check failed');
       }
       if (intervalMs === 0) return;
-      await sleep(intervalMs, undefined, { signal: stopping.signal }).catch(() => {});
+      await sleep(intervalMs, undefined, { signal: stopping }).catch(() => {});
     }
   };
 
-  return {
+  const bootstrap = mongoBootstrap({
     name: 'ledger',
+    subject: 'the ledger',
+    mongo,
+    logger,
+    prepare: async () => {
+      await ensureIndexes(ledger.store);
+      await ledger.ensureSystemAccounts();
+      if (options.demoSeed) await seedDemoWallets(ledger, logger);
+    },
+    onPrepared: (stopping) => {
+      sweeper.start();
+      checks = periodicChecks(stopping);
+    },
+  });
+  return {
+    name: bootstrap.name,
     get done() {
-      return done;
+      return bootstrap.done;
     },
-    start: async () => {
-      running = prepare().catch((error: unknown) => {
-        if (!stopping.signal.aborted) logger.error({ err: error }, 'the ledger could not start');
-      });
-      const waited = new AbortController();
-      await Promise.race([running, sleep(5000, undefined, { signal: waited.signal }).catch(() => {})]);
-      waited.abort();
-      if (!done) logger.warn('MongoDB is not answering yet; serving (not ready) while connecting');
-    },
+    start: bootstrap.start,
     close: async () => {
-      stopping.abort();
-      await running;
+      await bootstrap.close();
       await sweeper.stop();
       await checks;
       await ledger.drain();
