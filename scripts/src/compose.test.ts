@@ -251,6 +251,14 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
         expect(s.deploy?.resources?.limits?.memory, 'memory limit').toMatch(/^\d+[KMG]$/);
       });
 
+      it('keeps each volume its catalog entry names in a named volume of that name', () => {
+        const mounts = (service().volumes ?? []).filter((v): v is string => typeof v === 'string');
+        for (const volume of entry.volumes) {
+          expect(mounts, volume).toContainEqual(expect.stringMatching(new RegExp(`^${volume}:/[^:]+(:rw)?$`)));
+          expect(Object.keys(config.volumes ?? {}), `${volume} declared at the top level`).toContain(volume);
+        }
+      });
+
       it('has a healthcheck on the readiness path that runs inside the image (node fetch)', () => {
         const test = service().healthcheck?.test as string[];
         expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);

@@ -28,7 +28,6 @@ const exec = promisify(execFile);
 export const PLANNED_COMPOSE_FILES: Readonly<Record<string, string>> = {
   'vessels/docker-compose.compliance.yml': 'the compliance services and their Postgres',
   'vessels/docker-compose.autonomous.yml': 'tracing-recovery and snapshot-scheduler (self-healing, snapshots)',
-  'organs/ai-website-builder/docker-compose.yml': 'the website builder with its MongoDB and Chromium',
 };
 
 /** Compose files outside the catalog: they add infrastructure to an app stack file. */

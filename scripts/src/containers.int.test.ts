@@ -196,6 +196,12 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
         expect(live.version, 'the package version and the revision the image was built from').toMatch(
           new RegExp(`^\\d+\\.\\d+\\.\\d+\\+${REVISION}$`),
         );
+        // The catalog's aliases of /health (the original platform's probe paths) answer as it does.
+        for (const alias of entry.health.liveAliases ?? []) {
+          const res = await fetch(`http://127.0.0.1:${port}${alias}`);
+          expect(res.status, alias).toBe(200);
+          expect(((await res.json()) as { status: string }).status, alias).toBe('ok');
+        }
         await waitFor(
           `${name} healthy`,
           async () => {
@@ -685,6 +691,197 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
     }, 120_000);
   });
 
+  // The website builder renders with Debian's Chromium inside its image: a site created
+  // from a brief in the running container comes back as PNGs of the requested widths, a PDF
+  // and an audit, and is published into its deployments volume.
+  const builderKey = randomBytes(24).toString('hex');
+  const brief = {
+    name: 'Container Check Café',
+    description: 'Coffee and cake, checked inside a container.',
+    businessType: 'restaurant',
+    features: ['menu', 'contact form'],
+  };
+  /** Width and height from a PNG's IHDR chunk, after checking its signature. */
+  function pngSize(bytes: Buffer): { width: number; height: number } {
+    expect(bytes.subarray(0, 8).toString('hex'), 'PNG signature').toBe('89504e470d0a1a0a');
+    expect(bytes.subarray(12, 16).toString('latin1'), 'IHDR first').toBe('IHDR');
+    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  }
+  /** Creates a site from `brief`, renders, audits and publishes it at `subdomain`; returns the site's id. */
+  async function exerciseBuilder(base: string, subdomain: string, label: string): Promise<string> {
+    const api = `${base}/api/ai-website-builder`;
+    const headers = { 'x-api-key': builderKey, 'content-type': 'application/json' };
+    const templates = (await (await fetch(`${api}/templates`)).json()) as { kind: string }[];
+    expect(templates.map((t) => t.kind)).toEqual(
+      expect.arrayContaining(['business', 'portfolio', 'e-commerce', 'restaurant', 'blog']),
+    );
+    const created = await fetch(`${api}/sites`, { method: 'POST', headers, body: JSON.stringify(brief) });
+    const site = (await created.json()) as { id: string; version: number };
+    expect(created.status, JSON.stringify(site)).toBe(201);
+    const timings: Record<string, number> = {};
+    for (const width of [1280, 390]) {
+      const started = performance.now();
+      const res = await fetch(`${api}/sites/${site.id}/screenshot?width=${width}`, { headers });
+      expect(res.status, `screenshot ${width}: ${res.status === 200 ? '' : await res.clone().text()}`).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      const size = pngSize(Buffer.from(await res.arrayBuffer()));
+      timings[`shot ${width} ms`] = Math.round(performance.now() - started);
+      expect(size.width, `the PNG is ${width} px wide`).toBe(width);
+      expect(size.height).toBeGreaterThan(300);
+    }
+    const pdf = await fetch(`${api}/sites/${site.id}/pdf`, { headers });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+    const audited = await fetch(`${api}/sites/${site.id}/audits`, { method: 'POST', headers, body: '{}' });
+    const audit = (await audited.json()) as { counts: Record<string, number> };
+    expect(audited.status, JSON.stringify(audit)).toBe(201);
+    expect((audit.counts.serious ?? 0) + (audit.counts.critical ?? 0), 'no serious or critical violation').toBe(0);
+    const published = await fetch(`${api}/sites/${site.id}/publish`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ subdomain }),
+    });
+    const publication = (await published.json()) as { url: string };
+    expect(published.status, JSON.stringify(publication)).toBe(201);
+    expect(publication.url).toBe(`/sites/${subdomain}/`);
+    const page = await fetch(`${base}${publication.url}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toBeTruthy();
+    expect(await page.text()).toContain('Container Check Café');
+    note(label, { ...timings, 'audit violations': Object.values(audit.counts).reduce((a, b) => a + b, 0) });
+    return site.id;
+  }
+
+  describe('ai-website-builder rendering in its container', () => {
+    it('creates a site, renders PNGs of 1280 and 390 px, a PDF and an audit, and publishes it to its volume', async () => {
+      const name = 'ai-website-builder';
+      const entry = getService(name);
+      const network = `azora-ci-builder-${process.pid}`;
+      const volume = `azora-ci-builder-sites-${process.pid}`;
+      const containers: string[] = [];
+      await docker(['network', 'create', network]);
+      await docker(['volume', 'create', volume]);
+      try {
+        const mongo = standins.get('mongo:7.0.16') as string;
+        const db = await docker(['run', '-d', '--network', network, '--network-alias', 'mongodb', mongo]);
+        containers.push(db.stdout.trim());
+        const { stdout } = await docker([
+          'run',
+          '-d',
+          '--network',
+          network,
+          '-p',
+          `127.0.0.1::${entry.port}`,
+          '--read-only',
+          '--tmpfs',
+          '/tmp',
+          // The deployments volume as the compose files mount it: the image gives it to `node`.
+          '-v',
+          `${volume}:/app/deployments/sites`,
+          '-e',
+          'MONGODB_URI=mongodb://mongodb:27017/ai_website_builder',
+          '-e',
+          `API_KEYS=ci-editor:editor:${builderKey}`,
+          `azora/${name}:${TAG}`,
+        ]);
+        const container = stdout.trim();
+        containers.push(container);
+        const port = await publishedPort(container, entry.port);
+        const base = `http://127.0.0.1:${port}`;
+        await waitFor(
+          `${name} ready (MongoDB and the browser pool)`,
+          async () => {
+            const state = await containerState(container);
+            if (state.status !== 'running') throw new GiveUp(`container ${state.status}, exit code ${state.exitCode}`);
+            return (await fetch(`${base}${entry.health.ready}`).catch(() => undefined))?.status === 200
+              ? true
+              : undefined;
+          },
+          120_000,
+        );
+        await exerciseBuilder(base, 'ci-container', 'ai-website-builder render');
+        note('ai-website-builder render', { 'pool warm MiB': Math.round(await memoryMiB(container)) });
+        // Written into the volume, as the service's user.
+        const listing = await docker(['exec', container, 'ls', '-ln', '/app/deployments/sites']);
+        expect(listing.stdout).toContain('ci-container');
+      } finally {
+        if (containers.length > 0) await docker(['rm', '-f', '-v', ...containers]);
+        await docker(['network', 'rm', network]);
+        await docker(['volume', 'rm', volume]);
+      }
+    }, 300_000);
+  });
+
+  // The website builder's own compose file (organs/ai-website-builder/), as the original
+  // platform's operators ran it: the service on 3008, its MongoDB, the deployments volume.
+  describe('ai-website-builder standalone (organs/ai-website-builder/docker-compose.yml)', () => {
+    let project: ComposeProject;
+    const base = 'http://127.0.0.1:3008';
+    let siteId = '';
+
+    beforeAll(async () => {
+      project = await ComposeProject.create(
+        `azora-ci-builder-${process.pid}`,
+        ['organs/ai-website-builder/docker-compose.yml'],
+        env({ API_KEYS: `ci-editor:editor:${builderKey}` }),
+      );
+    });
+    afterAll(async () => {
+      await project?.remove();
+    }, 120_000);
+
+    it('comes up healthy, with /api/v1/health answering as /health', async () => {
+      note('compose ai-website-builder', {
+        'up → healthy s': Math.round(await upAndHealthy(project, runnable(project))),
+      });
+      const alias = await fetch(`${base}/api/v1/health`);
+      expect(alias.status).toBe(200);
+      expect(((await alias.json()) as { service: string }).service).toBe('ai-website-builder');
+    }, 300_000);
+
+    it('creates, renders, audits and publishes a site, and serves it at /sites/<subdomain>/', async () => {
+      siteId = await exerciseBuilder(base, 'ci-standalone', 'compose ai-website-builder');
+    }, 180_000);
+
+    it('exports the metrics the dashboards and alerts name', async () => {
+      const names = exposedNames(await (await fetch(`${base}/metrics`)).text());
+      const used = [...dashboardQueries().map((q) => q.expr)]
+        .flatMap(promqlMetricNames)
+        .filter((metric) => exporterOf(metric) === 'ai-website-builder');
+      expect(used.length).toBeGreaterThan(0);
+      for (const metric of new Set(used)) expect(names, metric).toContain(metric);
+    }, 30_000);
+
+    it('keeps the site and the published page across a restart of MongoDB and of the service', async () => {
+      for (const service of ['mongodb', 'ai-website-builder']) {
+        await project.compose(['restart', service], 120_000);
+        await upAndHealthy(project, runnable(project));
+        await waitFor(
+          `ready after restarting ${service}`,
+          async () => ((await fetch(`${base}/health/ready`)).status === 200 ? true : undefined),
+          120_000,
+        );
+        const site = await fetch(`${base}/api/ai-website-builder/sites/${siteId}`, {
+          headers: { 'x-api-key': builderKey },
+        });
+        expect(site.status, `the site after restarting ${service}`).toBe(200);
+        const page = await fetch(`${base}/sites/ci-standalone/`);
+        expect(page.status, `the published page after restarting ${service}`).toBe(200);
+      }
+    }, 400_000);
+
+    it('leaves no container, network or volume behind after down -v', async () => {
+      await project.remove();
+      expect(await project.leftovers()).toEqual([]);
+    }, 120_000);
+  });
+
   describe('dev (docker-compose.yml)', () => {
     let project: ComposeProject;
     beforeAll(async () => {
@@ -716,7 +913,7 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
       project = await ComposeProject.create(
         `azora-ci-production-${process.pid}`,
         ['vessels/docker-compose.production.yml', 'vessels/docker-compose.monitoring.yml'],
-        env(),
+        env({ API_KEYS: `ci-operator:operator:${OPERATOR_KEY},ci-editor:editor:${builderKey}` }),
       );
     });
     afterAll(async () => {
@@ -735,9 +932,12 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
       const supply = await fetch('http://127.0.0.1:80/api/azora-mint/supply');
       expect(supply.status).toBe(200);
       expect(await supply.json()).toMatchObject({ cap: expect.stringMatching(/^\d+$/), circulating: '0' });
+      // The website builder behind the gateway: its API, and a published site on the console's origin.
+      await exerciseBuilder('http://127.0.0.1:80', 'ci-production', 'compose production ai-website-builder');
       await everyTargetUp();
       const jobs = (await prometheusTargets()).map((t) => t.labels.job);
       expect(jobs, 'azora-mint found by its DNS name').toContain('azora-mint');
+      expect(jobs, 'ai-website-builder found by its DNS name').toContain('ai-website-builder');
       await project.remove();
       expect(await project.leftovers()).toEqual([]);
     }, 900_000);

@@ -23,10 +23,12 @@ ready and prints where it listens. Ctrl-C stops everything.
   --timeout N    seconds each service gets to become ready (default 60)
 
 DATABASE_URL, REDIS_URL, MQTT_URL, MONGODB_URI: servers to use instead of the
-127.0.0.1 defaults. CHROMIUM_PATH: the browser for services that render pages.
+127.0.0.1 defaults. CHROMIUM_PATH: the browser for services that render pages
+(given to them as PUPPETEER_EXECUTABLE_PATH). Their volumes (the website builder's
+published sites) are folders under .dev-data/volumes/.
 API_KEYS, JWT_SECRET: the credentials services accept for writes that need a role;
-when neither is set, an operator key and an admin key are made for the run and
-printed. TRUST_PROXY: proxies whose x-forwarded-for the services believe (default
+when neither is set, a key per role (operator, admin, minter, user, auditor,
+editor) is made for the run and printed. TRUST_PROXY: proxies whose x-forwarded-for the services believe (default
 loopback, where the gateway runs).
 `;
 

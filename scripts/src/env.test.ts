@@ -1,6 +1,14 @@
 import { getService, SERVICES } from '@azora/catalog';
 import { describe, expect, it } from 'vitest';
-import { type Connections, databaseName, devCredentials, serviceEnv, spawnEnv, withDatabase } from './env.ts';
+import {
+  type Connections,
+  databaseName,
+  devCredentials,
+  serviceEnv,
+  spawnEnv,
+  volumeVariable,
+  withDatabase,
+} from './env.ts';
 
 const connections: Connections = {
   postgres: new Map([
@@ -11,6 +19,7 @@ const connections: Connections = {
   mqtt: 'mqtt://127.0.0.1:41883',
   mongodb: 'mongodb://127.0.0.1:42017',
   chromium: '/usr/bin/chromium',
+  volumes: '/repo/.dev-data/volumes',
 };
 
 describe('databaseName', () => {
@@ -53,7 +62,19 @@ describe('serviceEnv', () => {
     );
     const builder = serviceEnv(getService('ai-website-builder'), SERVICES, connections);
     expect(builder.MONGODB_URI).toBe('mongodb://127.0.0.1:42017/azora_ai_website_builder');
-    expect(builder.CHROMIUM_PATH).toBe('/usr/bin/chromium');
+    expect(builder.PUPPETEER_EXECUTABLE_PATH).toBe('/usr/bin/chromium');
+  });
+
+  it('gives a service a folder for each volume it declares, under the run’s volumes folder', () => {
+    expect(volumeVariable('deployments')).toBe('DEPLOYMENTS_DIR');
+    const builder = serviceEnv(getService('ai-website-builder'), SERVICES, connections);
+    expect(builder.DEPLOYMENTS_DIR).toBe('/repo/.dev-data/volumes/ai-website-builder/deployments');
+    const reporting = serviceEnv(getService('automated-reporting'), SERVICES, connections);
+    expect(reporting.REPORTS_DIR).toBe('/repo/.dev-data/volumes/automated-reporting/reports');
+    expect(Object.keys(serviceEnv(getService('azora-mint'), SERVICES, connections))).not.toContain('DEPLOYMENTS_DIR');
+    // Without a volumes folder (a caller that has none), nothing is set.
+    const { volumes: _volumes, ...without } = connections;
+    expect(serviceEnv(getService('ai-website-builder'), SERVICES, without)).not.toHaveProperty('DEPLOYMENTS_DIR');
   });
 
   it('sets the URL variable of every upstream, on the port from the run’s list', () => {
@@ -108,7 +129,7 @@ describe('spawnEnv: the gateway as trusted proxy', () => {
 });
 
 describe('devCredentials', () => {
-  it('generates a key per role (operator, admin, and the ledger’s minter, user, auditor) in the API_KEYS format when the shell sets neither variable', () => {
+  it('generates a key per role (operator, admin, the ledger’s minter, user, auditor, the website builder’s editor) in the API_KEYS format when the shell sets neither variable', () => {
     const { env, generated } = devCredentials({ HOME: '/home/dev' });
     expect(generated.map(({ name, role }) => [name, role])).toEqual([
       ['dev-operator', 'operator'],
@@ -116,6 +137,7 @@ describe('devCredentials', () => {
       ['dev-minter', 'minter'],
       ['dev-user', 'user'],
       ['dev-auditor', 'auditor'],
+      ['dev-editor', 'editor'],
     ]);
     for (const { key } of generated) expect(key).toMatch(/^[A-Za-z0-9_-]{32,}$/);
     expect(env).toEqual({ API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(',') });
@@ -124,7 +146,7 @@ describe('devCredentials', () => {
   it('makes new keys on every run', () => {
     const first = devCredentials({}).generated.map(({ key }) => key);
     const second = devCredentials({}).generated.map(({ key }) => key);
-    expect(new Set([...first, ...second]).size).toBe(10);
+    expect(new Set([...first, ...second]).size).toBe(12);
   });
 
   it('uses API_KEYS or JWT_SECRET from the shell when set, and generates nothing', () => {
@@ -135,6 +157,6 @@ describe('devCredentials', () => {
       expect(devCredentials(shell)).toEqual({ env: {}, generated: [] });
     }
     // Empty counts as not set, as it does for the services.
-    expect(devCredentials({ API_KEYS: '', JWT_SECRET: ' ' }).generated).toHaveLength(5);
+    expect(devCredentials({ API_KEYS: '', JWT_SECRET: ' ' }).generated).toHaveLength(6);
   });
 });

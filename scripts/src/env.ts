@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { type ServiceEntry, upstreamsOf, urlVariable } from '@azora/catalog';
 
 /** Where the infrastructure a run started (or found) can be reached. */
@@ -10,6 +11,16 @@ export interface Connections {
   /** Server URI without a database; each service gets its own database in the path. */
   mongodb?: string;
   chromium?: string;
+  /**
+   * The folder that stands in for the services' named volumes (the catalog's `volumes`):
+   * `<volumes>/<service>/<volume>`, e.g. `.dev-data/volumes/ai-website-builder/deployments`.
+   */
+  volumes?: string;
+}
+
+/** The variable that names a volume's folder to its service: `deployments` → `DEPLOYMENTS_DIR`. */
+export function volumeVariable(volume: string): string {
+  return `${volume.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_DIR`;
 }
 
 /** The database a service owns, on Postgres and MongoDB alike: `gdpr-compliance` → `azora_gdpr_compliance`. */
@@ -43,7 +54,11 @@ export function serviceEnv(
   if (needs.has('mongodb') && connections.mongodb) {
     env.MONGODB_URI = withDatabase(connections.mongodb, databaseName(service.name));
   }
-  if (needs.has('chromium') && connections.chromium) env.CHROMIUM_PATH = connections.chromium;
+  // puppeteer's own variable: the services that render pages launch this browser.
+  if (needs.has('chromium') && connections.chromium) env.PUPPETEER_EXECUTABLE_PATH = connections.chromium;
+  if (connections.volumes) {
+    for (const volume of service.volumes) env[volumeVariable(volume)] = join(connections.volumes, service.name, volume);
+  }
 
   const ports = new Map(services.map((s) => [s.name, s.port]));
   for (const upstream of upstreamsOf(service.name)) {
@@ -53,7 +68,14 @@ export function serviceEnv(
 }
 
 /** Decided per service by `pnpm dev`: a value from the shell must not reach services that do not declare that piece. */
-const INFRASTRUCTURE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'MQTT_URL', 'MONGODB_URI', 'CHROMIUM_PATH'];
+const INFRASTRUCTURE_VARIABLES = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'MQTT_URL',
+  'MONGODB_URI',
+  'CHROMIUM_PATH',
+  'PUPPETEER_EXECUTABLE_PATH',
+];
 
 /**
  * A service's whole environment: the inherited one without infrastructure variables, plus
@@ -83,11 +105,12 @@ export interface DevCredentials {
  * What services that require authentication accept during `pnpm dev`: `API_KEYS` and
  * `JWT_SECRET` from the shell when either is set, else one key per role made for this run
  * (random, never written to disk): operator and admin for the services' protected routes,
- * and for the ledger a minter, a wallet user (`dev-user` owns the wallets it creates) and an auditor.
+ * for the ledger a minter, a wallet user (`dev-user` owns the wallets it creates) and an
+ * auditor, and for the website builder an editor (`dev-editor` owns the sites it creates).
  */
 export function devCredentials(inherited: NodeJS.ProcessEnv): DevCredentials {
   if (inherited.API_KEYS?.trim() || inherited.JWT_SECRET?.trim()) return { env: {}, generated: [] };
-  const generated = ['operator', 'admin', 'minter', 'user', 'auditor'].map((role) => ({
+  const generated = ['operator', 'admin', 'minter', 'user', 'auditor', 'editor'].map((role) => ({
     name: `dev-${role}`,
     role,
     key: randomBytes(24).toString('base64url'),

@@ -170,6 +170,63 @@ const DOMAIN_PANELS: Record<string, readonly PanelSpec[]> = {
       queries: [['max(mint_sweeper_last_run_age_seconds)', 'age']],
     },
   ],
+  'ai-website-builder': [
+    {
+      title: 'Renders by kind and outcome',
+      unit: 'reqps',
+      queries: [[`sum by (kind, outcome) (rate(website_builder_renders_total${RATE}))`, '{{kind}} {{outcome}}']],
+    },
+    {
+      title: 'Render duration by kind',
+      unit: 's',
+      queries: quantiles('website_builder_render_duration_seconds', '', 'kind'),
+    },
+    {
+      title: 'Browsers connected',
+      type: 'stat',
+      width: 6,
+      queries: [['min(website_builder_browsers_connected)', 'browsers']],
+    },
+    {
+      title: 'Pool pages in use',
+      type: 'stat',
+      width: 6,
+      queries: [['max(website_builder_browser_pool_in_use)', 'in use']],
+    },
+    {
+      title: 'Pool size',
+      type: 'stat',
+      width: 6,
+      queries: [['max(website_builder_browser_pool_size)', 'pages']],
+    },
+    {
+      title: 'Publishes (last hour)',
+      type: 'stat',
+      width: 6,
+      queries: [['sum(increase(website_builder_publishes_total[1h]))', 'publishes']],
+    },
+    {
+      title: 'Browser pool usage',
+      queries: [
+        ['max(website_builder_browser_pool_in_use)', 'in use'],
+        ['max(website_builder_browser_pool_size)', 'size'],
+        ['max(website_builder_browser_pool_queued)', 'queued'],
+      ],
+    },
+    {
+      title: 'Browser relaunches after a crash',
+      queries: [['max(website_builder_browser_restarts)', 'restarts']],
+    },
+    {
+      title: 'Publishes by outcome',
+      unit: 'reqps',
+      queries: [[`sum by (outcome) (rate(website_builder_publishes_total${RATE}))`, '{{outcome}}']],
+    },
+    {
+      title: 'Accessibility violations found by impact',
+      queries: [[`sum by (impact) (increase(website_builder_audit_violations_total${RATE}))`, '{{impact}}']],
+    },
+  ],
   'ai-vision': [
     {
       title: 'Analyses by result',

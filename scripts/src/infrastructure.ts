@@ -290,9 +290,10 @@ export function findOnPath(command: string, pathVariable = ''): string | undefin
     .find(isExecutable);
 }
 
-/** `CHROMIUM_PATH` when set, else the Debian package's binary. */
+/** `CHROMIUM_PATH` (or puppeteer's `PUPPETEER_EXECUTABLE_PATH`) when set, else the Debian package's binary. */
 function findChromium(env: NodeJS.ProcessEnv): string | undefined {
-  const candidates = env.CHROMIUM_PATH ? [env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const chosen = env.CHROMIUM_PATH || env.PUPPETEER_EXECUTABLE_PATH;
+  const candidates = chosen ? [chosen] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
   return candidates.find(isExecutable);
 }
 

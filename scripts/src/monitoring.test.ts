@@ -137,6 +137,15 @@ describe('alert rules', () => {
     expect(mint('MintInvariantCheckStale')?.expr).toMatch(/mint_invariant_check_age_seconds\) > 300$/);
     for (const rule of rules.filter((r) => r.alert.startsWith('Mint')))
       for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe('azora-mint');
+    // The website builder: no browser connected pages; failing and slow renders warn.
+    const builder = (name: string) => rules.find((r) => r.alert === name);
+    expect(builder('WebsiteBuilderBrowserPoolDown')).toMatchObject({ for: '2m', labels: { severity: 'critical' } });
+    expect(builder('WebsiteBuilderBrowserPoolDown')?.expr).toMatch(/website_builder_browsers_connected\) == 0$/);
+    expect(builder('WebsiteBuilderRenderFailures')).toMatchObject({ labels: { severity: 'warning' } });
+    expect(builder('WebsiteBuilderRenderFailures')?.expr).toContain('website_builder_renders_total{outcome!="ok"}');
+    expect(builder('WebsiteBuilderSlowRenders')?.expr).toContain('website_builder_render_duration_seconds_bucket');
+    for (const rule of rules.filter((r) => r.alert.startsWith('WebsiteBuilder')))
+      for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe('ai-website-builder');
   });
 
   it.each(rules.map((rule) => [rule.alert, rule]))('%s has a summary, a description and a severity', (_name, rule) => {
@@ -261,6 +270,24 @@ describe('Grafana provisioning', () => {
       'mint_sweeper_recovered_total',
     ])
       expect(metrics, metric).toContain(metric);
+  });
+
+  it('shows the website builder’s renders, browser pool, audits and publishes on its dashboard', () => {
+    const builder = dashboards.get('ai-website-builder.json') as { panels: { targets: { expr: string }[] }[] };
+    const metrics = new Set(builder.panels.flatMap((p) => p.targets.flatMap((t) => promqlMetricNames(t.expr))));
+    for (const metric of [
+      'website_builder_renders_total',
+      'website_builder_render_duration_seconds_bucket',
+      'website_builder_browsers_connected',
+      'website_builder_browser_pool_in_use',
+      'website_builder_browser_pool_size',
+      'website_builder_browser_pool_queued',
+      'website_builder_audit_violations_total',
+      'website_builder_publishes_total',
+    ])
+      expect(metrics, metric).toContain(metric);
+    for (const metric of metrics)
+      if (metric.startsWith('website_')) expect(exporterOf(metric), metric).toBe('ai-website-builder');
   });
 
   it.each([...dashboards].map(([file, d]) => [file, d]))('%s is a valid provisioned dashboard', (_file, dashboard) => {

@@ -151,12 +151,12 @@ export function exposedNames(text: string): Set<string> {
 }
 
 /** Services whose metrics are not named after their API prefix: metric prefix → service. */
-const METRIC_PREFIXES: Readonly<Record<string, string>> = { mint: 'azora-mint' };
+const METRIC_PREFIXES: Readonly<Record<string, string>> = { mint: 'azora-mint', website: 'ai-website-builder' };
 
 /**
  * Who exports a metric: Prometheus itself (`up`), node-exporter (`node_*`), the service
  * whose API prefix starts the name (`chatbot_*` → ai-chatbot, `platform_*` → main-app;
- * `mint_*` → azora-mint), or every service (the kit's `http_*`, `process_*`, `nodejs_*`).
+ * `mint_*` → azora-mint, `website_builder_*` → ai-website-builder), or every service (the kit's `http_*`, `process_*`, `nodejs_*`).
  */
 export function exporterOf(metric: string): string {
   if (metric === 'up' || metric === 'ALERTS' || metric.startsWith('scrape_')) return 'prometheus';

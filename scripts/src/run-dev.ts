@@ -160,6 +160,12 @@ export function runDev(options: DevOptions): DevSession {
     if (stopping) return { present, missing };
 
     process.on('exit', killAll);
+    // Folders standing in for the services' named volumes (the website builder's published sites).
+    const connections = { ...infrastructure.connections, volumes: join(dataDir, 'volumes') };
+    for (const service of present) {
+      for (const volume of service.volumes)
+        await mkdir(join(connections.volumes, service.name, volume), { recursive: true });
+    }
     for (const service of present) {
       supervised.push(
         supervise(
@@ -168,7 +174,7 @@ export function runDev(options: DevOptions): DevSession {
             cwd: join(root, service.folder),
             port: service.port,
             readyUrl: `http://127.0.0.1:${service.port}${service.health.ready}`,
-            env: spawnEnv({ ...env, ...credentials.env }, service, services, infrastructure.connections),
+            env: spawnEnv({ ...env, ...credentials.env }, service, services, connections),
             logFile: join(dataDir, 'logs', `${service.name}.log`),
           },
           {

@@ -49,6 +49,9 @@ export interface MainApp extends Service {
 
 const self = getService(SERVICE_NAME);
 
+/** Where the website builder serves published sites (`/sites/<subdomain>/`); the gateway forwards them. */
+export const PUBLISHED_SITES = { service: 'ai-website-builder', mount: 'sites' } as const;
+
 /** Every other catalog service with its base URL and whether it is deployed. */
 export function resolveUpstreams(
   env: Record<string, string | undefined>,
@@ -123,7 +126,7 @@ export function createMainApp(options: MainAppOptions = {}): MainApp {
         res.json(await poller.report());
       });
 
-      const gateway = gatewayHandler({
+      const forwarding = {
         routes,
         timeoutMs: options.timeoutMs ?? DEFAULTS.GATEWAY_TIMEOUT_MS,
         maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.GATEWAY_MAX_BODY_BYTES,
@@ -140,12 +143,23 @@ export function createMainApp(options: MainAppOptions = {}): MainApp {
             labelNames: ['upstream'] as const,
           }),
         },
-      });
+      };
+      const gateway = gatewayHandler(forwarding);
       // The console's own API (`/api/platform/...`) is served above; the rest is forwarded.
       app.all('/api/:prefix{/*rest}', (req, res, next) => {
         if (req.params.prefix === self.apiPrefix) next();
         else gateway(req, res, next);
       });
+      // The website builder's published sites, on the console's origin so the console can
+      // open them: GET (and HEAD) of /sites/<subdomain>/..., and the POST of a site's contact
+      // form, with the API's path checks. Nothing else is forwarded there.
+      const sites = getService(PUBLISHED_SITES.service);
+      const published = gatewayHandler({
+        ...forwarding,
+        fixed: { prefix: sites.apiPrefix, mount: [PUBLISHED_SITES.mount] },
+      });
+      app.get(`/${PUBLISHED_SITES.mount}/{*rest}`, published);
+      app.post(`/${PUBLISHED_SITES.mount}/:subdomain/contact`, published);
     },
     routes: (app) => {
       if (options.web) consoleRoutes(app, options.web, config);

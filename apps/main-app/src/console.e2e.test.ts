@@ -1,8 +1,9 @@
 // End to end: the built console in headless Chromium, through the gateway, against the
-// real AI services and the AZR ledger (azora-mint, on the embedded MongoDB-wire server)
-// started from their sources. Screenshots land in test-output/screenshots/.
+// real AI services, the AZR ledger (azora-mint) and the website builder (both on the
+// embedded MongoDB-wire server) started from their sources. Screenshots land in
+// test-output/screenshots/.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,13 @@ const MINTER_KEY = `minter-${'9f8e7d6c5b4a3921'.repeat(2)}`;
 const MINT_API_KEYS = `e2e-alice:user:${ALICE_KEY},e2e-bob:user:${BOB_KEY},e2e-minter:minter:${MINTER_KEY}`;
 const MINT_JWT_SECRET = `e2e-jwt-secret-${'0123456789abcdef'.repeat(2)}`;
 const mintPresent = existsSync(join(REPO_ROOT, 'services/azora-mint/src/main.ts'));
+/** The website builder's editors: rosa builds her restaurant's site, tom tries to take its subdomain. */
+const ROSA_KEY = `rosa-${'e1d2c3b4a5968778'.repeat(2)}`;
+const TOM_KEY = `tom-${'7f6e5d4c3b2a1908'.repeat(2)}`;
+const BUILDER_API_KEYS = `e2e-rosa:editor:${ROSA_KEY},e2e-tom:editor:${TOM_KEY}`;
+const builderPresent = existsSync(join(REPO_ROOT, 'organs/ai-website-builder/src/main.ts'));
+/** Where the lead's closing note picks up the console screenshot of the Website builder page. */
+const NOTE_SHOTS = '/work/briefs/shots';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -55,10 +63,13 @@ const present = AI_SERVICES.filter((name) => existsSync(join(REPO_ROOT, 'service
 const missing = AI_SERVICES.filter((name) => !present.includes(name));
 
 /** One service from its sources on a free port, once it is ready. */
-function startService(name: AiService | 'azora-mint', env: Record<string, string> = {}): Promise<NodeProcess> {
+function startService(
+  name: AiService | 'azora-mint' | 'ai-website-builder',
+  env: Record<string, string> = {},
+): Promise<NodeProcess> {
   return startNodeProcess({
     entry: 'src/main.ts',
-    cwd: join(REPO_ROOT, 'services', name),
+    cwd: join(REPO_ROOT, name === 'ai-website-builder' ? 'organs' : 'services', name),
     env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
     readyPath: '/health/ready',
     readyTimeoutMs: 90_000,
@@ -104,6 +115,8 @@ describe('console end to end', () => {
   let redis: TestRedis;
   let mongo: EmbeddedMongo | undefined;
   let mint: NodeProcess | undefined;
+  let builder: NodeProcess | undefined;
+  let deploymentsDir: string | undefined;
   let buildDir: string;
   let main: MainApp;
   let server: StartedApp;
@@ -143,21 +156,32 @@ describe('console end to end', () => {
       }),
     ]);
 
-    if (mintPresent) {
-      mongo = await startEmbeddedMongo();
+    if (mintPresent || builderPresent) mongo = await startEmbeddedMongo();
+    if (mongo && mintPresent) {
       mint = await startService('azora-mint', {
         MONGODB_URI: mongo.uriFor('mint_e2e'),
         API_KEYS: MINT_API_KEYS,
         JWT_SECRET: MINT_JWT_SECRET,
       });
     }
+    if (mongo && builderPresent) {
+      deploymentsDir = await mkdtemp(join(tmpdir(), 'main-app-e2e-sites-'));
+      builder = await startService('ai-website-builder', {
+        MONGODB_URI: mongo.uriFor('website_builder_e2e'),
+        API_KEYS: BUILDER_API_KEYS,
+        JWT_SECRET: MINT_JWT_SECRET,
+        DEPLOYMENTS_DIR: deploymentsDir,
+        PUPPETEER_EXECUTABLE_PATH: '/usr/bin/chromium',
+      });
+    }
 
     const urls = Object.fromEntries([
       ...[...services].map(([name, running]) => [urlVariable(name), running.url]),
       ...(mint ? [[urlVariable('azora-mint'), mint.url]] : []),
+      ...(builder ? [[urlVariable('ai-website-builder'), builder.url]] : []),
     ]);
     // The gateway forwards only to deployed services; AZORA_MINT_URL (in `urls`) says where.
-    const deployed = new Set(['main-app', ...AI_SERVICES, 'azora-mint']);
+    const deployed = new Set(['main-app', ...AI_SERVICES, 'azora-mint', 'ai-website-builder']);
     main = createMainApp({
       logger: quietLogger(),
       env: urls,
@@ -188,8 +212,11 @@ describe('console end to end', () => {
     await server?.close();
     await degradedServer?.close();
     for (const app of [main, degradedMain]) for (const resource of app?.resources ?? []) await resource.close();
-    await Promise.all([...services.values(), ...(mint ? [mint] : [])].map((running) => running.stop()));
+    await Promise.all(
+      [...services.values(), ...(mint ? [mint] : []), ...(builder ? [builder] : [])].map((running) => running.stop()),
+    );
     await mongo?.stop();
+    if (deploymentsDir) await rm(deploymentsDir, { recursive: true, force: true });
     await redis?.cleanup();
     if (buildDir) await rm(buildDir, { recursive: true, force: true });
   });
@@ -200,6 +227,10 @@ describe('console end to end', () => {
 
   it('has azora-mint in the repo to test the Wallet page against', () => {
     expect(mintPresent, 'services/azora-mint/src/main.ts').toBe(true);
+  });
+
+  it('has the website builder in the repo to test its page against', () => {
+    expect(builderPresent, 'organs/ai-website-builder/src/main.ts').toBe(true);
   });
 
   it('shows every service on the status board, live', async () => {
@@ -578,6 +609,256 @@ describe('console end to end', () => {
       const fraction = (units % AZR).toString().padStart(18, '0').replace(/0+$/, '');
       return `${units / AZR}${fraction ? `.${fraction}` : ''} AZR`;
     }
+  });
+
+  describe.skipIf(!builderPresent)('the Website builder page', () => {
+    // rosa's tab stays open from one step to the next, as a person works on her site.
+    let rosa: Awaited<ReturnType<typeof openPage>>;
+    let siteId = '';
+    const SUBDOMAIN = 'rosas-trattoria';
+    const builderApi = (path: string, key: string, init: RequestInit = {}) =>
+      fetch(`${server.url}/api/ai-website-builder/${path}`, {
+        ...init,
+        headers: { 'x-api-key': key, 'content-type': 'application/json', ...init.headers },
+      });
+    const site = async () =>
+      (await (await builderApi(`sites/${siteId}`, ROSA_KEY)).json()) as {
+        version: number;
+        content: {
+          pages: { sections: { type: string; blocks: { id: string; type: string; props: { text?: string } }[] }[] }[];
+        };
+      };
+    /** The hero's level-1 heading, as the service stores it. */
+    const heroHeading = async () => {
+      const hero = (await site()).content.pages[0]?.sections.find((s) => s.type === 'hero');
+      return hero?.blocks.find((b) => b.type === 'heading') as { id: string; props: { text: string } };
+    };
+    const versionShows = (page: Page, version: number) =>
+      page
+        .getByTestId('site-version')
+        .filter({ hasText: new RegExp(`^${version}$`) })
+        .waitFor({ timeout: 30_000 });
+    const previewHeading = (page: Page) => page.frameLocator('[data-testid="site-preview"]').locator('h1').first();
+
+    it('rosa writes a brief and sees the generated site in the preview, styled and with no script running', async () => {
+      rosa = await openPage(browser, 1280, 900, [400, 404, 409]);
+      const { page } = rosa;
+      await page.goto(`${server.url}/website-builder`);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Website builder');
+      await signIn(page, ROSA_KEY);
+      const form = page.getByTestId('brief-form');
+      // An empty brief: every required field says what it needs, and focus goes to the first.
+      await form.getByRole('button', { name: 'Create site' }).click();
+      await form.getByText('Give the site a name').waitFor();
+      expect(await page.evaluate<string>('document.activeElement.id')).toBe('brief-name');
+      await form.getByLabel('Site name').fill('Rosa’s Trattoria');
+      await form
+        .getByLabel('What the business does')
+        .fill('Family trattoria in Durban: fresh pasta and wood-fired bread.');
+      await form.getByLabel('Kind of business').fill('restaurant');
+      await form.getByLabel('Audience (optional)').fill('families and office lunches');
+      await form.getByLabel('menu').check();
+      await form.getByLabel('contact form').check();
+      await form.getByLabel('Primary').fill('#a0522d');
+      await form.getByLabel('Pages (optional)').fill('Home, Menu, Contact');
+      await form.getByRole('button', { name: 'Create site' }).click();
+      await page
+        .getByTestId('create-result')
+        .filter({ hasText: 'Created Rosa’s Trattoria' })
+        .waitFor({ timeout: 30_000 });
+      siteId = (await page.getByTestId('site').getAttribute('data-site')) ?? '';
+      expect(siteId).not.toBe('');
+      await versionShows(page, 1);
+
+      const heading = previewHeading(page);
+      await heading.waitFor({ timeout: 30_000 });
+      const stored = await heroHeading();
+      expect((await heading.textContent())?.trim()).toBe(stored.props.text);
+      // The page's own styles apply in the frame (the theme's primary colour is the brief's)…
+      const frame = page.frame({ url: 'about:srcdoc' });
+      expect(frame, 'the preview frame').not.toBeNull();
+      const styled = await frame?.evaluate<number>('document.adoptedStyleSheets.length');
+      expect(styled, 'the preview’s stylesheet applied').toBeGreaterThan(0);
+      // …and nothing in it can run: sandboxed without scripts.
+      expect(await page.getByTestId('site-preview').getAttribute('sandbox')).toBe('allow-same-origin');
+      // A link to another page of the site shows that page in the preview, and back.
+      const pageChoice = page.getByLabel('Page', { exact: true });
+      await page
+        .frameLocator('[data-testid="site-preview"]')
+        .getByRole('link', { name: 'Menu', exact: true })
+        .first()
+        .click();
+      await expect.poll(() => pageChoice.inputValue(), { timeout: 15_000 }).toBe('menu');
+      await page.frameLocator('[data-testid="site-preview"]').getByRole('heading', { name: 'Menu' }).first().waitFor();
+      await pageChoice.selectOption({ label: 'Home' });
+      await heading.waitFor({ timeout: 30_000 });
+      await shoot(page, '13-website-builder-preview');
+    }, 120_000);
+
+    it('takes screenshots of the site at 1280 and 390 pixels wide', async () => {
+      const { page } = rosa;
+      await page.getByRole('button', { name: 'Take screenshots' }).click();
+      const shots = page.getByTestId('screenshots').locator('img');
+      await shots.nth(1).waitFor({ timeout: 90_000 });
+      const widths = await page.evaluate<number[]>(
+        "[...document.querySelectorAll('[data-testid=screenshots] img')].map((img) => img.complete ? img.naturalWidth : -1)",
+      );
+      // Device scale 1: the PNGs are exactly the requested widths.
+      expect(widths).toEqual([1280, 390]);
+      expect(await shots.nth(0).getAttribute('alt')).toContain('Desktop, 1280 px wide');
+    }, 120_000);
+
+    it('edits the headline as a new version, and says so when the site changed meanwhile', async () => {
+      const { page } = rosa;
+      const form = page.getByTestId('headline-form');
+      await form.getByLabel('Headline').fill('Fresh pasta, every single day');
+      await form.getByRole('button', { name: 'Save headline' }).click();
+      await page.getByTestId('headline-result').filter({ hasText: 'Saved as version 2.' }).waitFor({ timeout: 30_000 });
+      await versionShows(page, 2);
+      await previewHeading(page).filter({ hasText: 'Fresh pasta, every single day' }).waitFor({ timeout: 30_000 });
+      expect((await heroHeading()).props.text).toBe('Fresh pasta, every single day');
+
+      // Someone saves version 3 elsewhere; an edit based on version 2 is refused (409)…
+      const heading = await heroHeading();
+      const elsewhere = await builderApi(`sites/${siteId}/blocks/${heading.id}`, ROSA_KEY, {
+        method: 'PATCH',
+        body: JSON.stringify({ baseVersion: 2, props: { text: 'Changed in another tab' } }),
+      });
+      expect(elsewhere.status).toBe(200);
+      const stale = await builderApi(`sites/${siteId}/blocks/${heading.id}`, ROSA_KEY, {
+        method: 'PATCH',
+        body: JSON.stringify({ baseVersion: 2, props: { text: 'Too late' } }),
+      });
+      expect(stale.status).toBe(409);
+      // …and the page, still on version 2, says what happened and offers the newer version.
+      await form.getByLabel('Headline').fill('Pasta made this morning');
+      await form.getByRole('button', { name: 'Save headline' }).click();
+      const conflict = page.getByTestId('headline-conflict');
+      await conflict.waitFor({ timeout: 30_000 });
+      expect(await conflict.textContent()).toContain('The site changed meanwhile:');
+      await conflict.getByRole('button', { name: 'Reload the site' }).click();
+      await versionShows(page, 3);
+      expect(await form.getByLabel('Headline').inputValue()).toBe('Changed in another tab');
+      await form.getByLabel('Headline').fill('Pasta made this morning');
+      await form.getByRole('button', { name: 'Save headline' }).click();
+      await versionShows(page, 4);
+      await previewHeading(page).filter({ hasText: 'Pasta made this morning' }).waitFor({ timeout: 30_000 });
+      // Every save is a version, newest first in the list.
+      await page.getByTestId('versions').locator('tbody tr').nth(3).waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('versions').locator('tbody tr').first().locator('td').first().textContent()).toBe(
+        '4',
+      );
+    }, 120_000);
+
+    it('runs the accessibility audit and shows its counts and violations, as the service stored them', async () => {
+      const { page } = rosa;
+      await page.getByRole('button', { name: 'Run the audit' }).click();
+      const summary = page.getByTestId('audit-summary');
+      await summary.waitFor({ timeout: 90_000 });
+      expect(await summary.textContent()).toContain('Version 4');
+      const stored = (await (await builderApi(`sites/${siteId}/audits?version=4`, ROSA_KEY)).json()) as {
+        counts: Record<string, number>;
+        violations: unknown[];
+      };
+      for (const impact of ['critical', 'serious', 'moderate', 'minor']) {
+        expect(await page.getByTestId(`audit-count-${impact}`).textContent(), impact).toBe(
+          String(stored.counts[impact] ?? 0),
+        );
+      }
+      // The issue's target: no serious or critical violation in a generated site.
+      expect((stored.counts.critical ?? 0) + (stored.counts.serious ?? 0)).toBe(0);
+      const listed = await page.getByTestId('audit-violations').locator('li').count();
+      expect(listed).toBe(stored.violations.length);
+    }, 120_000);
+
+    it('publishes to a subdomain with clear refusals, and opens the published page through the console’s origin', async () => {
+      const { page } = rosa;
+      const form = page.getByTestId('publish-form');
+      const subdomain = form.getByLabel('Subdomain');
+      // Caught in the page: not a DNS label.
+      await subdomain.fill('Rosa_s');
+      await form.getByRole('button', { name: /^Publish/ }).click();
+      await form.getByText('Use lowercase letters only.').waitFor();
+      // Refused by the service: a reserved name (400).
+      await subdomain.fill('www');
+      await form.getByRole('button', { name: /^Publish/ }).click();
+      const refusal = page.getByTestId('publish-error');
+      await refusal.waitFor({ timeout: 30_000 });
+      expect(await refusal.getAttribute('data-status')).toBe('400');
+      expect(await refusal.textContent()).toContain('Not a valid subdomain:');
+
+      await subdomain.fill(SUBDOMAIN);
+      await form.getByRole('button', { name: 'Publish version 4' }).click();
+      const link = page.getByTestId('published-link');
+      await link.waitFor({ timeout: 60_000 });
+      expect(await link.getAttribute('href')).toBe(`/sites/${SUBDOMAIN}/`);
+      // The whole page for the closing note: preview, screenshots, audit and the live link.
+      await page.getByRole('button', { name: 'Take screenshots' }).click();
+      await page.getByTestId('screenshots').locator('img').nth(1).waitFor({ timeout: 90_000 });
+      await shoot(page, '14-website-builder');
+      await mkdir(NOTE_SHOTS, { recursive: true }).catch(() => {});
+      await copyFile(
+        join(SCREENSHOTS, '14-website-builder.png'),
+        join(NOTE_SHOTS, 'console-website-builder.png'),
+      ).catch(() => {});
+
+      // The person opens it: a new tab on the console's own origin, through the gateway.
+      const [published] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+      await published.waitForLoadState();
+      expect(published.url()).toBe(`${server.url}/sites/${SUBDOMAIN}/`);
+      await published.locator('h1').filter({ hasText: 'Pasta made this morning' }).first().waitFor({ timeout: 30_000 });
+      // Served by the website builder with its own strict policy, through the gateway.
+      const answer = await fetch(`${server.url}/sites/${SUBDOMAIN}/`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+      await published.screenshot({ path: join(SCREENSHOTS, '15-published-site.png'), fullPage: true });
+      await published.close();
+    }, 120_000);
+
+    it('tells tom the subdomain is taken when he tries to publish his site there', async () => {
+      const tom = await openPage(browser, 1280, 900, [404, 409]);
+      await tom.page.goto(`${server.url}/website-builder`);
+      await signIn(tom.page, TOM_KEY);
+      // tom sees his own sites only: none yet.
+      expect(await tom.page.getByTestId('sites').count()).toBe(0);
+      const form = tom.page.getByTestId('brief-form');
+      await form.getByLabel('Site name').fill('Tom’s Pizza');
+      await form.getByLabel('What the business does').fill('Pizza by the slice.');
+      await form.getByLabel('Kind of business').fill('restaurant');
+      await form.getByRole('button', { name: 'Create site' }).click();
+      await tom.page
+        .getByTestId('create-result')
+        .filter({ hasText: 'Created Tom’s Pizza' })
+        .waitFor({ timeout: 30_000 });
+      const publish = tom.page.getByTestId('publish-form');
+      await publish.getByLabel('Subdomain').fill(SUBDOMAIN);
+      await publish.getByRole('button', { name: /^Publish/ }).click();
+      const taken = tom.page.getByTestId('publish-error');
+      await taken.waitFor({ timeout: 30_000 });
+      expect(await taken.getAttribute('data-status')).toBe('409');
+      expect(await taken.textContent()).toContain('Subdomain taken:');
+      // rosa's site still answers there, and tom cannot read it through the API.
+      const live = await fetch(`${server.url}/sites/${SUBDOMAIN}/`);
+      expect(await live.text()).toContain('Pasta made this morning');
+      expect([403, 404]).toContain((await builderApi(`sites/${siteId}`, TOM_KEY)).status);
+      expect(tom.errors).toEqual([]);
+      await tom.page.close();
+      expect(rosa.errors).toEqual([]);
+      await rosa.page.close();
+    }, 120_000);
+
+    it('fits a narrow screen', async () => {
+      const { page, errors } = await openPage(browser, 390, 844);
+      await page.goto(`${server.url}/website-builder`);
+      await signIn(page, ROSA_KEY);
+      await page.getByTestId('sites').getByRole('button', { name: 'Rosa’s Trattoria' }).click();
+      await previewHeading(page).waitFor({ timeout: 30_000 });
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SCREENSHOTS, '16-website-builder-mobile.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
   });
 
   /** The user's accepted events, as the service counts them in Redis. */

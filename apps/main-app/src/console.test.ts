@@ -32,7 +32,7 @@ describe('console', () => {
   });
 
   it('serves the app shell for the home page and every page path, with a policy that allows its own scripts', async () => {
-    for (const path of ['/', '/vision', '/recommendations/', '/wallet']) {
+    for (const path of ['/', '/vision', '/recommendations/', '/wallet', '/website-builder']) {
       const response = await request(main.app).get(path).set('accept', 'text/html');
       expect(response.status, path).toBe(200);
       expect(response.text).toContain('<div id="root">');
@@ -55,6 +55,13 @@ describe('console', () => {
     const response = await request(main.app).get('/config.js');
     expect(response.headers['content-type']).toContain('javascript');
     expect(response.text).toBe('window.__AZORA_CONFIG__ = {"apiBase":"https://api.example.com"};\n');
+  });
+
+  it('sends published sites (/sites/...) to the website builder, never the app shell', async () => {
+    const response = await request(main.app).get('/sites/acme/').set('accept', 'text/html');
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body).toMatchObject({ upstream: 'ai-website-builder', failure: 'not_deployed' });
   });
 
   it('keeps API 404s as problem+json, not the app shell', async () => {

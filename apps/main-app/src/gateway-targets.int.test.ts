@@ -178,6 +178,71 @@ describe('gateway request targets', () => {
     expect(forwarded).toEqual(targets);
   });
 
+  it('forwards published sites (/sites/<subdomain>/...) to the website builder unchanged: GET, HEAD and contact forms only', async () => {
+    const targets = ['/sites/acme-bakery/', '/sites/acme-bakery/menu/', '/sites/acme-bakery/styles.css?v=3'];
+    for (const target of targets) {
+      const answer = await rawGet(gateway.port, target);
+      expect(answer.status, target).toBe(200);
+      expect(JSON.parse(answer.body).url, target).toBe(target);
+    }
+    expect(forwarded).toEqual(targets);
+    forwarded.length = 0;
+    // Publishing is the API's (/api/ai-website-builder/...); no other write goes to /sites/.
+    const post = await new Promise<number>((resolve, reject) => {
+      const socket = connect(gateway.port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Number(text.split(' ')[1])));
+      socket.write(
+        `POST /sites/acme-bakery/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+      );
+    });
+    expect(post).toBe(404);
+    expect(forwarded).toEqual([]);
+    // …but a published site's contact form posts through to the service.
+    const contact = await new Promise<number>((resolve, reject) => {
+      const socket = connect(gateway.port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Number(text.split(' ')[1])));
+      socket.write(
+        `POST /sites/acme-bakery/contact HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 9\r\nConnection: close\r\n\r\nname=Rosa`,
+      );
+    });
+    expect(contact).toBe(200);
+    expect(forwarded).toEqual(['/sites/acme-bakery/contact']);
+  });
+
+  it('refuses /sites/ targets that climb out of it or name another host, and forwards none of them', async () => {
+    const targets = [
+      `http://${host()}/sites/acme/`,
+      `//${host()}/sites/acme/`,
+      '/sites/../api/ai-website-builder/sites',
+      '/sites/acme/../../metrics',
+      '/sites/%2e%2e/metrics',
+      '/sites/acme/%2E%2E/%2E%2E/metrics',
+      '/sites/acme/..%2f..%2fmetrics',
+      '/sites/acme%2f..%2f..%2fmetrics',
+      '/sites/acme/..\\..\\metrics',
+      '/sites/acme/..;/..;/metrics',
+      '/sites/acme/%5c..%5cmetrics',
+    ];
+    for (const target of targets) {
+      const answer = await rawGet(gateway.port, target);
+      expect(answer.status, target).toBeGreaterThanOrEqual(400);
+      expect(answer.status, target).toBeLessThan(500);
+      expect(answer.body, target).not.toContain(secret);
+    }
+    expect(canaryHits).toEqual([]);
+    expect(forwarded).toEqual([]);
+  });
+
   it('refuses every attack form for every gateway prefix, and no upstream sees any of them', async () => {
     const attacks = (prefix: string) => [
       `http://${host()}/api/${prefix}/x`,

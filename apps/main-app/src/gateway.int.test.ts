@@ -184,6 +184,10 @@ describe('gateway', () => {
     expect(unknown.body.detail).toContain('no service serves /api/nonsense/');
     const own = await request(main.app).get('/api/platform/nothing-here');
     expect(own.status).toBe(404);
+    // Published sites come from the website builder: not deployed here either.
+    const site = await request(main.app).get('/sites/acme/');
+    expect(site.status).toBe(404);
+    expect(site.body).toMatchObject({ upstream: 'ai-website-builder', failure: 'not_deployed' });
   });
 
   it('probes nothing until the service starts: building the app starts no timer', async () => {

@@ -32,10 +32,18 @@ export interface GatewayOptions {
   /** Largest request body forwarded, in bytes. */
   maxBodyBytes: number;
   logger: Logger;
-  metrics: {
-    requests: { inc(labels: { upstream: string; outcome: string }): void };
-    duration: { startTimer(labels: { upstream: string }): () => unknown };
-  };
+  metrics: GatewayMetrics;
+  /**
+   * Forward a path outside `/api/<prefix>/` to one route: `{ prefix: 'ai-website-builder',
+   * mount: ['sites'] }` sends `/sites/...` to the website builder, checked like API paths.
+   * Without it the route is the request's `:prefix` and the mount `/api/<prefix>/`.
+   */
+  fixed?: { prefix: string; mount: readonly string[] };
+}
+
+export interface GatewayMetrics {
+  requests: { inc(labels: { upstream: string; outcome: string }): void };
+  duration: { startTimer(labels: { upstream: string }): () => unknown };
 }
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and are never forwarded.
@@ -74,12 +82,18 @@ function appendForwardedFor(existing: string | string[] | undefined, address: st
 
 /**
  * Why a request target is not forwarded, or null when it is a plain path inside
- * `/api/<prefix>/`. Only origin-form targets (`/path?query`) are: an absolute-form one
- * (`http://host/...`) names a host of its own. A path must mean the same to every reader,
- * so dot segments (`..`, `%2e%2e`, `..;`), encoded slashes and backslashes are refused
- * rather than resolved: servers and URL parsers disagree on them.
+ * `/api/<prefix>/` (or inside `mount`, e.g. `['sites']` for `/sites/`). Only origin-form
+ * targets (`/path?query`) are: an absolute-form one (`http://host/...`) names a host of its
+ * own. A path must mean the same to every reader, so dot segments (`..`, `%2e%2e`, `..;`),
+ * encoded slashes and backslashes are refused rather than resolved: servers and URL
+ * parsers disagree on them.
  */
-export function refusedTarget(target: string, prefix: string): string | null {
+export function refusedTarget(
+  target: string,
+  prefix: string,
+  mount: readonly string[] = ['api', prefix],
+): string | null {
+  const inside = `/${mount.join('/')}/`;
   if (!target.startsWith('/') || target.startsWith('//')) {
     return 'the request target must be a path like /api/<service>/...; absolute URLs (http://host/...) are not forwarded';
   }
@@ -101,11 +115,13 @@ export function refusedTarget(target: string, prefix: string): string | null {
     }
     // `..;x` is a dot segment to servers that strip path parameters.
     if (['.', '..'].includes(decoded.split(';', 1)[0] as string)) {
-      return `the path segment "${segment}" is a dot segment; the gateway does not resolve . or .. (paths stay inside /api/${prefix}/)`;
+      return `the path segment "${segment}" is a dot segment; the gateway does not resolve . or .. (paths stay inside ${inside})`;
     }
     segments.push(decoded);
   }
-  if (segments[0]?.toLowerCase() !== 'api' || segments[1] !== prefix) return `the path is not inside /api/${prefix}/`;
+  // The first segment as Express routes it (case-insensitively), the rest exactly.
+  const outside = mount.some((part, i) => (i === 0 ? segments[0]?.toLowerCase() !== part : segments[i] !== part));
+  if (outside) return `the path is not inside ${inside}`;
   return null;
 }
 
@@ -120,8 +136,8 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
   };
 
   return (req, res) => {
-    const prefix = String(req.params.prefix ?? '');
-    const refused = refusedTarget(req.originalUrl, prefix);
+    const prefix = options.fixed?.prefix ?? String(req.params.prefix ?? '');
+    const refused = refusedTarget(req.originalUrl, prefix, options.fixed?.mount);
     if (refused) {
       sendProblem(res, problem(400, refused, { instance: req.originalUrl }));
       return;

@@ -83,6 +83,30 @@ describe('service catalog', () => {
     }
   });
 
+  it('has the website builder on 3008 with MongoDB and Chromium, its deployments volume and the /api/v1/health alias', () => {
+    const builder = getService('ai-website-builder');
+    expect(builder).toMatchObject({
+      folder: 'organs/ai-website-builder',
+      package: 'ai-website-builder',
+      port: 3008,
+      apiPrefix: 'ai-website-builder',
+      infrastructure: ['mongodb', 'chromium'],
+      volumes: ['deployments'],
+      health: { live: '/health', ready: '/health/ready', liveAliases: ['/api/v1/health'] },
+    });
+    expect(builder.composeFiles).toEqual([
+      'organs/ai-website-builder/docker-compose.yml',
+      'vessels/docker-compose.production.yml',
+    ]);
+    // Aliases are paths of their own, never the canonical ones again.
+    for (const service of SERVICES) {
+      for (const alias of service.health.liveAliases ?? []) {
+        expect(alias).toMatch(/^\/[a-z0-9/_-]+$/);
+        expect([service.health.live, service.health.ready]).not.toContain(alias);
+      }
+    }
+  });
+
   it('looks services up by name and port', () => {
     expect(findService('nope')).toBeUndefined();
     expect(() => getService('nope')).toThrow(/unknown service "nope"/);

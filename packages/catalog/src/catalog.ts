@@ -36,7 +36,11 @@ export interface ServiceEntry {
   readonly publishedPort?: number;
   readonly group: ServiceGroup;
   readonly description: string;
-  readonly health: { readonly live: string; readonly ready: string };
+  /**
+   * Liveness and readiness paths, and `liveAliases`: further paths that answer exactly as
+   * `live` (the original platform's probe paths, kept for operators' tooling).
+   */
+  readonly health: { readonly live: string; readonly ready: string; readonly liveAliases?: readonly string[] };
   readonly metricsPath: string;
   /**
    * The path segment of the service's HTTP API: its routes live under `/api/<apiPrefix>/`
@@ -80,7 +84,7 @@ const JURISDICTION_SERVICES = [
 ] as const;
 
 type EntryInput = Omit<ServiceEntry, 'health' | 'metricsPath' | 'package' | 'volumes' | 'calls' | 'apiPrefix'> &
-  Partial<Pick<ServiceEntry, 'package' | 'volumes' | 'calls' | 'apiPrefix'>>;
+  Partial<Pick<ServiceEntry, 'health' | 'package' | 'volumes' | 'calls' | 'apiPrefix'>>;
 
 function entry(input: EntryInput): ServiceEntry {
   return {
@@ -174,8 +178,12 @@ export const SERVICES: readonly ServiceEntry[] = [
     folder: 'organs/ai-website-builder',
     port: 3008,
     group: 'builder',
-    description: 'AI website builder: generates, previews and renders sites',
+    description: 'Website builder: briefs to editable, versioned, audited sites, rendered by Chromium and published',
+    // The original platform's health path, kept as an alias of /health.
+    health: { ...standardHealth, liveAliases: ['/api/v1/health'] },
     infrastructure: ['mongodb', 'chromium'],
+    // The published sites (DEPLOYMENTS_DIR): served at /sites/<subdomain>/.
+    volumes: ['deployments'],
     composeFiles: ['organs/ai-website-builder/docker-compose.yml', 'vessels/docker-compose.production.yml'],
   }),
   jurisdiction('gdpr-compliance', 4080, 'GDPR (EU)'),

@@ -5,6 +5,7 @@ import { SentimentPage } from './pages/Sentiment.tsx';
 import { StatusPage } from './pages/Status.tsx';
 import { VisionPage } from './pages/Vision.tsx';
 import { WalletPage } from './pages/Wallet.tsx';
+import { WebsiteBuilderPage } from './pages/WebsiteBuilder.tsx';
 
 const PAGES = [
   { path: '/', label: 'Status', title: 'Service status', Page: StatusPage },
@@ -13,6 +14,7 @@ const PAGES = [
   { path: '/vision', label: 'Vision', title: 'Image analysis', Page: VisionPage },
   { path: '/recommendations', label: 'Recommendations', title: 'Recommendations', Page: RecommendationsPage },
   { path: '/wallet', label: 'Wallet', title: 'AZR wallet', Page: WalletPage },
+  { path: '/website-builder', label: 'Website builder', title: 'Website builder', Page: WebsiteBuilderPage },
 ] as const;
 
 function currentPath(): string {

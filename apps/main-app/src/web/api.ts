@@ -50,6 +50,10 @@ export class ApiError extends Error {
   }
 }
 
+/** Anything a call threw, as an ApiError (a network failure or a bug becomes status 0). */
+export const asApiError = (caught: unknown): ApiError =>
+  caught instanceof ApiError ? caught : new ApiError(0, String(caught));
+
 interface Problem {
   title?: string;
   detail?: string;
@@ -213,4 +217,102 @@ export interface MintSupply {
   minted: string;
   burned: string;
   circulating: string;
+}
+
+// ai-website-builder: briefs to sites (a tree of pages → sections → blocks), versions,
+// renders, audits and publishing.
+
+export interface SiteTemplate {
+  id: string;
+  name: string;
+  kind: string;
+  description: string;
+}
+export interface SiteColours {
+  primary: string;
+  accent: string;
+  background: string;
+  text: string;
+}
+export interface SiteBlock {
+  id: string;
+  type: string;
+  props: Record<string, unknown>;
+}
+export interface SiteSection {
+  id: string;
+  type: string;
+  blocks: SiteBlock[];
+}
+export interface SitePage {
+  id: string;
+  slug: string;
+  title: string;
+  sections: SiteSection[];
+}
+export interface Publication {
+  subdomain: string;
+  version: number;
+  url: string;
+  publishedAt: string;
+}
+export interface Site {
+  id: string;
+  owner: string;
+  name: string;
+  template: string;
+  subdomain: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  content: {
+    theme: { colours: SiteColours; fonts: { heading: string; body: string }; spacing: unknown };
+    seo: { title: string; description: string };
+    pages: SitePage[];
+  };
+  published: Publication | null;
+}
+export interface SiteVersion {
+  version: number;
+  createdAt: string;
+  author: string;
+  summary: string;
+}
+export type Impact = 'minor' | 'moderate' | 'serious' | 'critical';
+export interface Audit {
+  site: string;
+  version: number;
+  createdAt: string;
+  violations: { rule: string; impact: Impact; help: string; selectors: string[] }[];
+  counts: Record<Impact, number>;
+}
+
+/**
+ * A binary answer (a screenshot, a PDF) or a page's HTML, fetched with the credential the
+ * person signed in with: an <img> or <iframe> pointed at the URL could not send it.
+ */
+export async function fetchWithCredential(path: string, accept: string): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, {
+      headers: { accept, ...credentialHeaders(getCredential()) },
+    });
+  } catch {
+    throw new ApiError(0, 'The console cannot reach its server. Check your connection.');
+  }
+  if (response.ok) return response.blob();
+  let problem: Problem = {};
+  try {
+    problem = (await response.json()) as Problem;
+  } catch {
+    // Not problem+json: the status says enough.
+  }
+  throw new ApiError(
+    response.status,
+    problem.detail ?? problem.title ?? `HTTP ${response.status}`,
+    problem.upstream,
+    problem.errors,
+    problem.failure,
+    problem.code,
+  );
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import type { ServiceState, ServiceStatus } from '../status.ts';
 import type { ApiError } from './api.ts';
 import { isExpired, knownIdentity, parseCredential, signIn, signOut, useCredential } from './credentials.ts';
@@ -190,4 +190,41 @@ export function SignIn({ hint }: { hint?: string }) {
       )}
     </section>
   );
+}
+
+/** One form field with its label, hint and own error message. */
+export function Field(props: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  children: (aria: { 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode;
+}) {
+  const described = [props.error ? `${props.id}-error` : '', props.hint ? `${props.id}-hint` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.children({
+        ...(props.error ? { 'aria-invalid': true as const } : {}),
+        ...(described ? { 'aria-describedby': described } : {}),
+      })}
+      {props.hint ? (
+        <span id={`${props.id}-hint`} className="muted small">
+          {props.hint}
+        </span>
+      ) : null}
+      {props.error ? (
+        <span id={`${props.id}-error`} className="field-error">
+          {props.error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** Focuses the first field with an error once the errors are on screen, so the person lands on what to fix. */
+export function focusFirstInvalid(form: HTMLFormElement | null) {
+  requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
 }

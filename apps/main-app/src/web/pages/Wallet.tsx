@@ -1,7 +1,15 @@
 import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, type MintAccount, type MintEntries, type MintEntry, type MintSupply } from '../api.ts';
+import {
+  type ApiError,
+  api,
+  asApiError,
+  type MintAccount,
+  type MintEntries,
+  type MintEntry,
+  type MintSupply,
+} from '../api.ts';
 import { formatAzr, parseAzr } from '../azr.ts';
-import { ErrorMessage, ServiceBanner, SignIn, Spinner } from '../components.tsx';
+import { ErrorMessage, Field, focusFirstInvalid, ServiceBanner, SignIn, Spinner } from '../components.tsx';
 import { type Credential, type Identity, learnIdentity, useCredential } from '../credentials.ts';
 import { type IdempotencyKeys, isInconclusive, useIdempotencyKeys } from '../hooks.ts';
 
@@ -13,8 +21,6 @@ const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle:
 
 /** The service's detail as a sentence, so the console's advice can follow it. */
 const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
-
-const asApiError = (caught: unknown) => (caught instanceof ApiError ? caught : new ApiError(0, String(caught)));
 
 /** A write to the ledger, with the Idempotency-Key the contract requires on every write. */
 function write<T>(path: string, body: unknown, keys: IdempotencyKeys): Promise<T> {
@@ -123,38 +129,6 @@ function describeEntry(entry: MintEntry): ReactNode {
   }
 }
 
-/** One form field with its label, hint and own error message. */
-function Field(props: {
-  id: string;
-  label: string;
-  error?: string | undefined;
-  hint?: string;
-  children: (aria: { 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode;
-}) {
-  const described = [props.error ? `${props.id}-error` : '', props.hint ? `${props.id}-hint` : '']
-    .filter(Boolean)
-    .join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      {props.children({
-        ...(props.error ? { 'aria-invalid': true as const } : {}),
-        ...(described ? { 'aria-describedby': described } : {}),
-      })}
-      {props.hint ? (
-        <span id={`${props.id}-hint`} className="muted small">
-          {props.hint}
-        </span>
-      ) : null}
-      {props.error ? (
-        <span id={`${props.id}-error`} className="field-error">
-          {props.error}
-        </span>
-      ) : null}
-    </div>
-  );
-}
-
 type FieldErrors = Partial<Record<'to' | 'amount' | 'memo', string>>;
 
 function walletIdError(value: string, from?: string): string | undefined {
@@ -163,11 +137,6 @@ function walletIdError(value: string, from?: string): string | undefined {
   if (!WALLET_ID.test(id)) return 'A wallet id is 24 hexadecimal characters (0–9, a–f).';
   if (from && id.toLowerCase() === from.toLowerCase()) return 'That is this wallet; choose another one to send to.';
   return undefined;
-}
-
-/** Focuses the first field with an error, so the person lands on what to fix. */
-function focusFirstInvalid(form: HTMLFormElement | null) {
-  form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
 }
 
 function SupplyCard({ supply, error }: { supply: MintSupply | null; error: ApiError | null }) {
@@ -233,7 +202,7 @@ function TransferForm({ from, onDone }: { from: MintAccount; onDone: () => Promi
     setResult('');
     if (!parsed.ok || errors.to || errors.memo) {
       // Let React mark the fields first.
-      requestAnimationFrame(() => focusFirstInvalid(form.current));
+      focusFirstInvalid(form.current);
       return;
     }
     const body = {
@@ -342,7 +311,7 @@ function MintForm({ onDone }: { onDone: () => Promise<void> }) {
     setFieldErrors(errors);
     setResult('');
     if (!parsed.ok || errors.to) {
-      requestAnimationFrame(() => focusFirstInvalid(form.current));
+      focusFirstInvalid(form.current);
       return;
     }
     const body = { to: to.trim().toLowerCase(), amount: parsed.units };
