@@ -3,7 +3,7 @@
 // embedded MongoDB-wire server) started from their sources. Screenshots land in
 // test-output/screenshots/.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,8 +45,6 @@ const ROSA_KEY = `rosa-${'e1d2c3b4a5968778'.repeat(2)}`;
 const TOM_KEY = `tom-${'7f6e5d4c3b2a1908'.repeat(2)}`;
 const BUILDER_API_KEYS = `e2e-rosa:editor:${ROSA_KEY},e2e-tom:editor:${TOM_KEY}`;
 const builderPresent = existsSync(join(REPO_ROOT, 'organs/ai-website-builder/src/main.ts'));
-/** Where the lead's closing note picks up the console screenshot of the Website builder page. */
-const NOTE_SHOTS = '/work/briefs/shots';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -796,11 +794,6 @@ describe('console end to end', () => {
       await page.getByRole('button', { name: 'Take screenshots' }).click();
       await page.getByTestId('screenshots').locator('img').nth(1).waitFor({ timeout: 90_000 });
       await shoot(page, '14-website-builder');
-      await mkdir(NOTE_SHOTS, { recursive: true }).catch(() => {});
-      await copyFile(
-        join(SCREENSHOTS, '14-website-builder.png'),
-        join(NOTE_SHOTS, 'console-website-builder.png'),
-      ).catch(() => {});
 
       // The person opens it: a new tab on the console's own origin, through the gateway.
       const [published] = await Promise.all([page.context().waitForEvent('page'), link.click()]);

@@ -49,6 +49,7 @@ beforeAll(async () => {
     deploymentsDir: deployments,
     browserPoolSize: 1,
     pagesPerBrowser: 1,
+    contactRateLimit: { limit: 4, windowMs: 3_600_000 },
   });
   await builder.start();
 });
@@ -595,6 +596,13 @@ describe('preview, publishing and export', () => {
     expect(
       (await request(builder.app).post('/sites/nobody-here/contact').type('form').send({ name: 'x' })).status,
     ).toBe(404);
+    // Two posts so far from this client (the 404 counts too); the test's limit is four an hour.
+    const post = () => request(builder.app).post('/sites/form-test/contact').type('form').send({ name: 'again' });
+    expect((await post()).status).toBe(200);
+    expect((await post()).status).toBe(200);
+    const refused = await post();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
   });
 
   it('counts publishes and reports pool gauges in /metrics', async () => {

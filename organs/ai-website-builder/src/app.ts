@@ -20,6 +20,8 @@ import {
   parseBody,
   parseParams,
   parseQuery,
+  type RateLimitOptions,
+  rateLimit,
   type Service,
   serviceVersion,
   z,
@@ -80,6 +82,8 @@ export interface WebsiteBuilderOptions {
   renderTimeoutMs?: number;
   /** Optional LLM copy writer; the deterministic generator when absent. */
   copyProvider?: CopyProvider;
+  /** The published contact forms' limit per client (default 10 a minute, counted in this process). */
+  contactRateLimit?: Pick<RateLimitOptions, 'limit' | 'windowMs' | 'trustProxy'>;
   bodyLimit?: string;
   otlpEndpoint?: string;
 }
@@ -627,7 +631,8 @@ export function createWebsiteBuilderService(options: WebsiteBuilderOptions): Web
       });
 
       // The published sites' contact forms post here (form-action 'self'); messages are kept for the site's owner.
-      app.post('/sites/:subdomain/contact', ready, async (req, res) => {
+      const contactLimit = rateLimit({ limit: 10, windowMs: 60_000, ...options.contactRateLimit, name: 'contact' });
+      app.post('/sites/:subdomain/contact', contactLimit, ready, async (req, res) => {
         const subdomain = String(req.params.subdomain);
         const deployment = await sites.store.deployments.findOne({ subdomain }).lean();
         if (!deployment) throw new HttpProblem(404, 'no such site');

@@ -1,7 +1,7 @@
 // The service's settings and their defaults, declared once: main.ts loads them from the
 // environment; the builder's own defaults are these same constants.
 import { mongoConfigShape } from '@azora/mongo';
-import { authConfigShape, configDefaults, z } from '@azora/service-kit';
+import { authConfigShape, configDefaults, rateLimitConfigShape, z } from '@azora/service-kit';
 
 const whole = (min: number, max: number, fallback: number) =>
   z.coerce
@@ -16,6 +16,10 @@ export const configShape = {
   ...mongoConfigShape('ai_website_builder'),
   /** JWT_SECRET, API_KEYS: roles editor and admin. */
   ...authConfigShape(),
+  /** Messages one client may send through the published sites' contact forms per minute. */
+  CONTACT_RATE_LIMIT_MAX: whole(1, 10_000, 10),
+  /** The proxies whose x-forwarded-for names the client (the console's gateway, say): as the kit's TRUST_PROXY. */
+  TRUST_PROXY: rateLimitConfigShape().TRUST_PROXY,
   /** Debian's chromium; puppeteer-core downloads no browser. */
   PUPPETEER_EXECUTABLE_PATH: z.string().min(1).default('/usr/bin/chromium'),
   /** Where published sites are written (`<dir>/<subdomain>/`); relative to the working directory. */

@@ -33,6 +33,7 @@ const builder = createWebsiteBuilderService({
   pagesPerBrowser: config.PAGES_PER_BROWSER,
   renderTimeoutMs: config.RENDER_TIMEOUT_MS,
   copyProvider,
+  contactRateLimit: { limit: config.CONTACT_RATE_LIMIT_MAX, windowMs: 60_000, trustProxy: config.TRUST_PROXY },
   bodyLimit: config.BODY_LIMIT,
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
 });
