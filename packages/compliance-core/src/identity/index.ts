@@ -1,0 +1,9 @@
+export {
+  type IdentifierKind,
+  identifierHash,
+  identityConfigShape,
+  Keyring,
+  normalizeIdentifier,
+  parseKeyring,
+  SealError,
+} from './keys.ts';
