@@ -152,15 +152,21 @@ describe('bounded work', () => {
     }
   });
 
-  it('scans adversarial 1 MB inputs in linear time', () => {
+  // Catastrophic backtracking on these would take minutes or more; a scan of each takes well
+  // under a second here. The generous test timeout catches the first without timing the second.
+  it('finishes adversarial 1 MB inputs, with findings inside the text and not overlapping', () => {
     const nearly = MAX_INPUT_BYTES - 16;
     for (const unit of ['1', 'a', '1 ', '1.', 'a.', '1-', 'ab:', 'AB12 ', '+1 ', 'a@', '@a.', '0']) {
       const input = unit.repeat(Math.floor(nearly / unit.length));
-      const t0 = performance.now();
-      scanPii(input);
-      expect(performance.now() - t0, JSON.stringify(unit)).toBeLessThan(3000);
+      const findings = scanPii(input);
+      let end = 0;
+      for (const finding of findings) {
+        expect(finding.start, JSON.stringify(unit)).toBeGreaterThanOrEqual(end);
+        expect(finding.end).toBeLessThanOrEqual(input.length);
+        end = finding.end;
+      }
     }
-  });
+  }, 120_000);
 });
 
 describe('corpus precision and recall', () => {
