@@ -203,6 +203,21 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
       if (kind === 'production') expect(parsed.password, 'production Redis requires a password').not.toBe('');
     });
 
+    it('gets DATABASE_URL for the compose Postgres, with a database of its own, exactly when the catalog says it uses Postgres', () => {
+      const url = environment().DATABASE_URL;
+      if (!entry.infrastructure.includes('postgres')) return expect(url).toBeUndefined();
+      expect(inFile().has('postgres'), 'a postgres service in the file').toBe(true);
+      const parsed = new URL(url as string);
+      expect([parsed.protocol, parsed.hostname, parsed.port]).toEqual(['postgres:', 'postgres', '5432']);
+      // Each service owns its data: a database named after it (as `pnpm dev` names it).
+      expect(parsed.pathname).toBe(`/azora_${name.replace(/-/g, '_')}`);
+      const postgres = config.services.postgres?.environment ?? {};
+      expect(decodeURIComponent(parsed.username)).toBe(String(postgres.POSTGRES_USER));
+      expect(decodeURIComponent(parsed.password), 'the password the Postgres service was given').toBe(
+        String(postgres.POSTGRES_PASSWORD),
+      );
+    });
+
     it('gets MONGODB_URI for the compose MongoDB, with a database of its own, exactly when the catalog says it uses MongoDB', () => {
       const uri = environment().MONGODB_URI;
       if (!entry.infrastructure.includes('mongodb')) return expect(uri).toBeUndefined();
@@ -224,6 +239,7 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
         ...upstreamsOf(name)
           .filter((u) => inFile().has(u.name))
           .map((u) => u.name),
+        ...(entry.infrastructure.includes('postgres') ? ['postgres'] : []),
         ...(entry.infrastructure.includes('redis') ? ['redis'] : []),
         ...(entry.infrastructure.includes('mongodb') ? ['mongodb'] : []),
       ];
@@ -269,7 +285,7 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
   });
 
   if (kind === 'production' || kind === 'standalone')
-    it('hardens its infrastructure and keeps Redis and MongoDB data in named volumes', () => {
+    it('hardens its infrastructure and keeps Redis, MongoDB and Postgres data in named volumes', () => {
       for (const [name, service] of Object.entries(config.services)) {
         expect(service.restart, name).toBe('always');
         expect(service.security_opt, name).toContain('no-new-privileges:true');
@@ -287,6 +303,11 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
       if (config.services.redis) expect(named('redis', 'redis-data', '/data'), 'redis-data:/data').toBe(true);
       if (config.services.mongodb)
         expect(named('mongodb', 'mongodb-data', '/data/db'), 'mongodb-data:/data/db').toBe(true);
+      if (config.services.postgres)
+        expect(
+          named('postgres', 'postgres-data', '/var/lib/postgresql/data'),
+          'postgres-data:/var/lib/postgresql/data',
+        ).toBe(true);
     });
 
   if (kind !== 'monitoring')
@@ -309,6 +330,20 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
       const owner = SERVICES.find((s) => file.startsWith(`${s.folder}/`));
       expect(catalogServicesIn(file)).toEqual([owner?.name]);
     });
+
+  it('gives every Postgres-backed service a database of its own, which the Postgres init script creates', () => {
+    const databases = Object.values(config.services)
+      .map((service) => service.environment?.DATABASE_URL)
+      .filter((url): url is string => typeof url === 'string')
+      .map((url) => new URL(url).pathname.slice(1));
+    expect(new Set(databases).size).toBe(databases.length);
+    if (databases.length === 0) return;
+    // The init scripts mounted into /docker-entrypoint-initdb.d run on the first start (an empty volume).
+    const scripts = bindSources(config.services.postgres ?? {}).filter((source) => /\.(sql|sh)$/.test(source));
+    const text = scripts.map((source) => readFileSync(source, 'utf8')).join('\n');
+    for (const database of databases)
+      expect(text, `CREATE DATABASE ${database}`).toMatch(new RegExp(`CREATE DATABASE "?${database}"?;`));
+  });
 
   it('gives every MongoDB-backed service a database of its own', () => {
     const databases = Object.values(config.services)

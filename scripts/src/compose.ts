@@ -26,7 +26,6 @@ const exec = promisify(execFile);
  * catalog file not listed here must exist. vessels/README.md lists the same files.
  */
 export const PLANNED_COMPOSE_FILES: Readonly<Record<string, string>> = {
-  'vessels/docker-compose.compliance.yml': 'the compliance services and their Postgres',
   'vessels/docker-compose.autonomous.yml': 'tracing-recovery and snapshot-scheduler (self-healing, snapshots)',
 };
 
@@ -35,6 +34,7 @@ export const MONITORING_COMPOSE_FILE = 'vessels/docker-compose.monitoring.yml';
 
 /** Services in compose files that are not catalog services, and the images they may use. */
 export const INFRASTRUCTURE_SERVICES: Readonly<Record<string, RegExp>> = {
+  postgres: /^postgres:\d+\.\d+-bookworm$/,
   redis: /^redis:\d+\.\d+\.\d+-alpine$/,
   mongodb: /^mongo:\d+\.\d+\.\d+$/,
   prometheus: /^prom\/prometheus:v\d+\.\d+\.\d+$/,

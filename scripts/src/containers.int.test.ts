@@ -11,7 +11,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getService, SERVICES } from '@azora/catalog';
-import { mongoCommand } from '@azora/testing';
+import { GiveUp, mongoCommand, waitFor } from '@azora/testing';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,6 @@ import { acceptsPostgres } from './infrastructure.ts';
 import { dashboardQueries, EXAMPLE_ALERT_ENV, exporterOf, exposedNames, promqlMetricNames } from './monitoring.ts';
 import { presentServices, REPO_ROOT } from './repo.ts';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
-import { GiveUp, waitFor } from './wait.ts';
 
 const unavailable = engineUnavailable();
 if (unavailable) {
@@ -47,6 +46,13 @@ if (unavailable) {
 const TAG = 'ci';
 /** The operator key the compose runs get in API_KEYS. */
 const OPERATOR_KEY = randomBytes(24).toString('hex');
+/** The compliance services' identity keys (their format is checked: the example's placeholders are refused). */
+const IDENTITY_KEYS = [
+  ['IDENTIFIER_HASH_KEY', randomBytes(32).toString('base64')],
+  ['ENCRYPTION_KEYS', `ci1:${randomBytes(32).toString('base64')}`],
+] as const;
+/** The compliance services' data protection officer, in the compose runs. */
+const DPO_KEY = randomBytes(24).toString('hex');
 /** Stamped into the images: the commit checked out (`nogit` outside a checkout). */
 const REVISION =
   spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim() || 'nogit';
@@ -140,7 +146,9 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
         (file) =>
           !/\/(dist\/.+\.(js|d\.ts|js\.map|html|css|svg|json|png|ico|txt|woff2?)|package\.json|deployed-services\.json)$/.test(
             file,
-          ),
+          ) &&
+          // @azora/compliance-core's migrations: the compliance services apply them at start-up.
+          !/\/@azora\/compliance-core\/prisma\/migrations\/([^/]+\/migration\.sql|migration_lock\.toml)$/.test(file),
       );
       expect(shipped, 'only package.json and compiled dist/ files of ours').toEqual([]);
       expect(
@@ -162,6 +170,26 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
           containers.push(stdout.trim());
           env.push('-e', 'REDIS_URL=redis://redis:6379');
         }
+        if (entry.infrastructure.includes('postgres')) {
+          const database = name.replace(/-/g, '_');
+          const postgres = standins.get('postgres:15.14-bookworm') as string;
+          const { stdout } = await docker([
+            'run',
+            '-d',
+            '--network',
+            network,
+            '--network-alias',
+            'postgres',
+            '-e',
+            'POSTGRES_PASSWORD=ci',
+            '-e',
+            `POSTGRES_DB=azora_${database}`,
+            postgres,
+          ]);
+          containers.push(stdout.trim());
+          env.push('-e', `DATABASE_URL=postgres://postgres:ci@postgres:5432/azora_${database}`);
+        }
+        if (entry.group === 'compliance') for (const [key, value] of IDENTITY_KEYS) env.push('-e', `${key}=${value}`);
         if (entry.infrastructure.includes('mongodb')) {
           const mongo = standins.get('mongo:7.0.16') as string;
           const { stdout } = await docker(['run', '-d', '--network', network, '--network-alias', 'mongodb', mongo]);
@@ -404,11 +432,14 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
         }
         const waiting = states
           .filter(([, state]) => !isUp(state))
-          .map(([s, state]) => `${s} ${state.health ?? state.status}`);
+          .map(
+            ([s, state]) =>
+              `${s} ${state.health ?? state.status}${state.health === 'unhealthy' ? ` (last check ${state.lastCheck})` : ''}`,
+          );
         if (waiting.length > 0) throw new Error(`waiting for ${waiting.join(', ')}`);
         return true;
       },
-      300_000,
+      420_000,
     );
     return (performance.now() - started) / 1000;
   }
@@ -421,14 +452,27 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
     return body.data.activeTargets;
   };
 
-  async function everyTargetUp(): Promise<void> {
+  /**
+   * Waits until Prometheus has a target for each of `services` (found by DNS name, so one
+   * appears at the first lookup after its container runs: up to refresh_interval later)
+   * and every target it has is up.
+   */
+  async function everyTargetUp(services: readonly string[]): Promise<void> {
     await waitFor(
-      'every Prometheus target up',
+      'every Prometheus target found and up',
       async () => {
         const targets = await prometheusTargets();
         const down = targets.filter((t) => t.health !== 'up');
-        if (targets.length === 0 || down.length > 0)
-          throw new Error(down.map((t) => `${t.labels.job}: ${t.health} ${t.lastError}`).join('; ') || 'no targets');
+        const jobs = new Set(targets.map((t) => t.labels.job));
+        const unfound = services.filter((service) => !jobs.has(service));
+        if (down.length > 0 || unfound.length > 0) {
+          throw new Error(
+            [
+              ...down.map((t) => `${t.labels.job}: ${t.health} ${t.lastError}`),
+              ...unfound.map((s) => `${s}: no target yet`),
+            ].join('; '),
+          );
+        }
         return targets;
       },
       120_000,
@@ -473,6 +517,9 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
       ['ALERT_SMTP_USERNAME', ''],
       ['ALERT_SMTP_REQUIRE_TLS', 'false'],
       ['API_KEYS', `ci-operator:operator:${OPERATOR_KEY}`],
+      ...IDENTITY_KEYS,
+      // The compliance stack publishes its Postgres on the host: away from this machine's own.
+      ['COMPLIANCE_POSTGRES_PORT', '45432'],
       ...Object.entries(extra),
     ]);
   const catalogNames = new Set(SERVICES.map((s) => s.name));
@@ -514,9 +561,7 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
     }, 60_000);
 
     it('has every Prometheus target up, scraped in its container', async () => {
-      await everyTargetUp();
-      const jobs = (await prometheusTargets()).map((t) => t.labels.job);
-      for (const service of project.services.filter((s) => catalogNames.has(s))) expect(jobs).toContain(service);
+      await everyTargetUp(project.services.filter((s) => catalogNames.has(s)));
     }, 180_000);
 
     it('brings a crashed service back by its restart policy', async () => {
@@ -683,6 +728,75 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
       const sent = await call('bob', 'POST', '/transfers', { from: bob, to: alice, amount: String(AZR / 2n) });
       expect(sent.status, JSON.stringify(sent.body)).toBe(201);
       expect(await balances()).toEqual([String(4n * AZR), String(AZR)]);
+    }, 300_000);
+
+    it('leaves no container, network or volume behind after down -v', async () => {
+      await project.remove();
+      expect(await project.leftovers()).toEqual([]);
+    }, 120_000);
+  });
+
+  // The compliance services and their Postgres (vessels/docker-compose.compliance.yml): a
+  // request filed by post long ago is overdue in the summary and the metric, the audit chain
+  // verifies, and everything survives restarts of Postgres and of the service.
+  describe('compliance (docker-compose.compliance.yml)', () => {
+    let project: ComposeProject;
+    const base = 'http://127.0.0.1:4085/api/lgpd-compliance';
+    const dpo = { 'x-api-key': DPO_KEY, 'content-type': 'application/json' };
+    let requestId: string;
+
+    beforeAll(async () => {
+      project = await ComposeProject.create(
+        `azora-ci-compliance-${process.pid}`,
+        ['vessels/docker-compose.compliance.yml'],
+        env({ API_KEYS: `ci-dpo:dpo:${DPO_KEY}` }),
+      );
+    });
+    afterAll(async () => {
+      await project?.remove();
+    }, 120_000);
+
+    it('comes up healthy: each service migrated its own database', async () => {
+      note('compose compliance', { 'up → healthy s': Math.round(await upAndHealthy(project, runnable(project))) });
+      for (const service of project.services.filter((s) => catalogNames.has(s))) {
+        const { port } = getService(service);
+        expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status, service).toBe(200);
+      }
+    }, 300_000);
+
+    it('shows an overdue request in the summary and the metric, and verifies the audit chain', async () => {
+      const filed = await fetch(`${base}/requests`, {
+        method: 'POST',
+        headers: dpo,
+        body: JSON.stringify({ type: 'access', subject: 'email:titular@example.com.br', receivedAt: '2026-11-02' }),
+      });
+      expect(filed.status).toBe(201);
+      const request = (await filed.json()) as { id: string; dueAt: string; overdue: boolean };
+      requestId = request.id;
+      expect(request).toMatchObject({ dueAt: '2026-11-18T02:59:59.999Z', overdue: true });
+      const summary = (await (await fetch(`${base}/summary`, { headers: dpo })).json()) as { requests: object };
+      expect(summary.requests).toEqual({ open: 1, overdue: 1 });
+      const metrics = await (await fetch('http://127.0.0.1:4085/metrics')).text();
+      expect(metrics).toMatch(/^compliance_requests_overdue\{regime="lgpd",service="lgpd-compliance"\} 1$/m);
+      expect(await (await fetch(`${base}/audit/verify`, { headers: dpo })).json()).toMatchObject({ ok: true });
+    }, 60_000);
+
+    it('keeps requests and the audit chain across a restart of Postgres and of the service', async () => {
+      for (const service of ['postgres', 'lgpd-compliance']) {
+        await project.compose(['restart', service], 120_000);
+        await upAndHealthy(project, runnable(project));
+        await waitFor(
+          `ready after restarting ${service}`,
+          async () => ((await fetch('http://127.0.0.1:4085/health/ready')).status === 200 ? true : undefined),
+          60_000,
+        );
+        const request = await fetch(`${base}/requests/${requestId}`, { headers: dpo });
+        expect(request.status, `after restarting ${service}`).toBe(200);
+        expect(await (await fetch(`${base}/audit/verify`, { headers: dpo })).json()).toMatchObject({
+          ok: true,
+          checked: 2,
+        });
+      }
     }, 300_000);
 
     it('leaves no container, network or volume behind after down -v', async () => {
@@ -913,7 +1027,7 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
       project = await ComposeProject.create(
         `azora-ci-production-${process.pid}`,
         ['vessels/docker-compose.production.yml', 'vessels/docker-compose.monitoring.yml'],
-        env({ API_KEYS: `ci-operator:operator:${OPERATOR_KEY},ci-editor:editor:${builderKey}` }),
+        env({ API_KEYS: `ci-operator:operator:${OPERATOR_KEY},ci-editor:editor:${builderKey},ci-dpo:dpo:${DPO_KEY}` }),
       );
     });
     afterAll(async () => {
@@ -934,10 +1048,19 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
       expect(await supply.json()).toMatchObject({ cap: expect.stringMatching(/^\d+$/), circulating: '0' });
       // The website builder behind the gateway: its API, and a published site on the console's origin.
       await exerciseBuilder('http://127.0.0.1:80', 'ci-production', 'compose production ai-website-builder');
-      await everyTargetUp();
-      const jobs = (await prometheusTargets()).map((t) => t.labels.job);
-      expect(jobs, 'azora-mint found by its DNS name').toContain('azora-mint');
-      expect(jobs, 'ai-website-builder found by its DNS name').toContain('ai-website-builder');
+      // The compliance services behind the gateway, each on its database of the one Postgres.
+      for (const service of project.services.filter(
+        (s) => catalogNames.has(s) && getService(s).group === 'compliance',
+      )) {
+        const summary = await fetch(`http://127.0.0.1:80/api/${service}/summary`, {
+          headers: { 'x-api-key': DPO_KEY },
+        });
+        expect(summary.status, service).toBe(200);
+        expect(await summary.json()).toMatchObject({ requests: { open: 0, overdue: 0 } });
+      }
+      // Every service of the file found by its DNS name (the compliance services, azora-mint,
+      // the website builder and the rest), scraped and up.
+      await everyTargetUp(project.services.filter((s) => catalogNames.has(s)));
       await project.remove();
       expect(await project.leftovers()).toEqual([]);
     }, 900_000);

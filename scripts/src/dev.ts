@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SERVICES, type ServiceEntry } from '@azora/catalog';
 import { catalogOverrides } from './discover.ts';
+import { DEV_ROLES } from './env.ts';
 import { DevError } from './errors.ts';
 import { paint } from './output.ts';
 import { runDev } from './run-dev.ts';
@@ -27,8 +28,10 @@ DATABASE_URL, REDIS_URL, MQTT_URL, MONGODB_URI: servers to use instead of the
 (given to them as PUPPETEER_EXECUTABLE_PATH). Their volumes (the website builder's
 published sites) are folders under .dev-data/volumes/.
 API_KEYS, JWT_SECRET: the credentials services accept for writes that need a role;
-when neither is set, a key per role (operator, admin, minter, user, auditor,
-editor) is made for the run and printed. TRUST_PROXY: proxies whose x-forwarded-for the services believe (default
+when neither is set, a key per role (${DEV_ROLES.join(', ')}) is made for the run
+and printed. IDENTIFIER_HASH_KEY, ENCRYPTION_KEYS:
+the compliance services' identifier keys; when not both set, made once and kept in
+.dev-data/identity-keys.json. TRUST_PROXY: proxies whose x-forwarded-for the services believe (default
 loopback, where the gateway runs).
 `;
 

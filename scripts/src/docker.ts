@@ -119,13 +119,20 @@ export interface ContainerState {
   exitCode: number;
   restartCount: number;
   pid: number;
+  /** The latest healthcheck's exit code and output (what an unhealthy container last said). */
+  lastCheck: string | undefined;
 }
 
 export async function containerState(container: string): Promise<ContainerState> {
   const { stdout } = await docker(['inspect', container]);
   const [info] = JSON.parse(stdout) as {
     RestartCount: number;
-    State: { Status: string; ExitCode: number; Pid: number; Health?: { Status: string } };
+    State: {
+      Status: string;
+      ExitCode: number;
+      Pid: number;
+      Health?: { Status: string; Log?: { ExitCode: number; Output: string }[] };
+    };
   }[];
   if (!info) throw new Error(`no container ${container}`);
   return {
@@ -134,7 +141,14 @@ export async function containerState(container: string): Promise<ContainerState>
     exitCode: info.State.ExitCode,
     restartCount: info.RestartCount,
     pid: info.State.Pid,
+    lastCheck: lastCheck(info.State.Health?.Log),
   };
+}
+
+function lastCheck(log: { ExitCode: number; Output: string }[] | undefined): string | undefined {
+  const latest = log?.at(-1);
+  if (!latest) return undefined;
+  return `exit ${latest.ExitCode}${latest.Output.trim() ? `: ${latest.Output.trim().slice(0, 200)}` : ''}`;
 }
 
 /** Healthy when the container has a healthcheck, running when it has none. */

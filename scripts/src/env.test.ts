@@ -1,9 +1,14 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getService, SERVICES } from '@azora/catalog';
 import { describe, expect, it } from 'vitest';
 import {
   type Connections,
+  DEV_ROLES,
   databaseName,
   devCredentials,
+  devIdentityKeys,
   serviceEnv,
   spawnEnv,
   volumeVariable,
@@ -54,6 +59,15 @@ describe('serviceEnv', () => {
 
     const iot = serviceEnv(getService('quantum-iot-integration'), SERVICES, connections);
     expect(iot.MQTT_URL).toBe('mqtt://127.0.0.1:41883');
+  });
+
+  it('gives a service on the embedded PGlite a pool of one connection, and one on a real server none', () => {
+    const embedded = serviceEnv(getService('gdpr-compliance'), SERVICES, { ...connections, embeddedPostgres: true });
+    expect(embedded.DATABASE_POOL_MAX).toBe('1');
+    expect(serviceEnv(getService('gdpr-compliance'), SERVICES, connections)).not.toHaveProperty('DATABASE_POOL_MAX');
+    expect(
+      serviceEnv(getService('ai-sentiment'), SERVICES, { ...connections, embeddedPostgres: true }),
+    ).not.toHaveProperty('DATABASE_POOL_MAX');
   });
 
   it('puts each service in its own MongoDB database', () => {
@@ -131,14 +145,30 @@ describe('spawnEnv: the gateway as trusted proxy', () => {
 describe('devCredentials', () => {
   it('generates a key per role (operator, admin, the ledger’s minter, user, auditor, the website builder’s editor) in the API_KEYS format when the shell sets neither variable', () => {
     const { env, generated } = devCredentials({ HOME: '/home/dev' });
-    expect(generated.map(({ name, role }) => [name, role])).toEqual([
+    expect(generated.slice(0, 7).map(({ name, role }) => [name, role])).toEqual([
       ['dev-operator', 'operator'],
       ['dev-admin', 'admin'],
       ['dev-minter', 'minter'],
       ['dev-user', 'user'],
       ['dev-auditor', 'auditor'],
       ['dev-editor', 'editor'],
+      ['dev-dpo', 'dpo'],
     ]);
+    // Then one per role a regime extension adds, named with hyphens.
+    expect(
+      generated
+        .slice(7)
+        .map(({ name, role }) => `${name} ${role}`)
+        .sort(),
+    ).toEqual(
+      [
+        ...['clinician', 'billing', 'front_desk', 'researcher'], // HIPAA
+        ...['control_owner', 'change_requester', 'change_approver', 'deployer', 'officer', 'audit_committee'], // SOX
+        'marketing', // POPIA
+      ]
+        .map((role) => `dev-${role.replaceAll('_', '-')} ${role}`)
+        .sort(),
+    );
     for (const { key } of generated) expect(key).toMatch(/^[A-Za-z0-9_-]{32,}$/);
     expect(env).toEqual({ API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(',') });
   });
@@ -146,7 +176,7 @@ describe('devCredentials', () => {
   it('makes new keys on every run', () => {
     const first = devCredentials({}).generated.map(({ key }) => key);
     const second = devCredentials({}).generated.map(({ key }) => key);
-    expect(new Set([...first, ...second]).size).toBe(12);
+    expect(new Set([...first, ...second]).size).toBe(2 * DEV_ROLES.length);
   });
 
   it('uses API_KEYS or JWT_SECRET from the shell when set, and generates nothing', () => {
@@ -157,6 +187,22 @@ describe('devCredentials', () => {
       expect(devCredentials(shell)).toEqual({ env: {}, generated: [] });
     }
     // Empty counts as not set, as it does for the services.
-    expect(devCredentials({ API_KEYS: '', JWT_SECRET: ' ' }).generated).toHaveLength(6);
+    expect(devCredentials({ API_KEYS: '', JWT_SECRET: ' ' }).generated).toHaveLength(DEV_ROLES.length);
+  });
+});
+
+describe('devIdentityKeys', () => {
+  it('makes the identity keys once, keeps them for later runs (owner-only), and yields to the shell', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'azora-dev-keys-'));
+    try {
+      const first = devIdentityKeys({}, dir);
+      expect(Buffer.from(first.IDENTIFIER_HASH_KEY as string, 'base64')).toHaveLength(32);
+      expect(first.ENCRYPTION_KEYS).toMatch(/^dev1:[A-Za-z0-9+/]{43}=$/);
+      expect(devIdentityKeys({}, dir)).toEqual(first);
+      expect((await stat(join(dir, 'identity-keys.json'))).mode & 0o777).toBe(0o600);
+      expect(devIdentityKeys({ IDENTIFIER_HASH_KEY: 'a', ENCRYPTION_KEYS: 'b' }, dir)).toEqual({});
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

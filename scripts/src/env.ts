@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ServiceEntry, upstreamsOf, urlVariable } from '@azora/catalog';
+import { EXTENSIONS } from '@azora/compliance-core';
 
 /** Where the infrastructure a run started (or found) can be reached. */
 export interface Connections {
   /** `DATABASE_URL` per service name: each service owns its own database. */
   postgres: ReadonlyMap<string, string>;
+  /**
+   * True when those databases are embedded PGlite servers: their socket server runs every
+   * connection in one session, so each service gets `DATABASE_POOL_MAX=1`.
+   */
+  embeddedPostgres?: boolean;
   redis?: string;
   mqtt?: string;
   /** Server URI without a database; each service gets its own database in the path. */
@@ -48,7 +55,10 @@ export function serviceEnv(
   const env: Record<string, string> = { PORT: String(service.port), NODE_ENV: 'development' };
   const needs = new Set(service.infrastructure);
   const database = connections.postgres.get(service.name);
-  if (needs.has('postgres') && database) env.DATABASE_URL = database;
+  if (needs.has('postgres') && database) {
+    env.DATABASE_URL = database;
+    if (connections.embeddedPostgres) env.DATABASE_POOL_MAX = '1';
+  }
   if (needs.has('redis') && connections.redis) env.REDIS_URL = connections.redis;
   if (needs.has('mqtt') && connections.mqtt) env.MQTT_URL = connections.mqtt;
   if (needs.has('mongodb') && connections.mongodb) {
@@ -70,6 +80,7 @@ export function serviceEnv(
 /** Decided per service by `pnpm dev`: a value from the shell must not reach services that do not declare that piece. */
 const INFRASTRUCTURE_VARIABLES = [
   'DATABASE_URL',
+  'DATABASE_POOL_MAX',
   'REDIS_URL',
   'MQTT_URL',
   'MONGODB_URI',
@@ -106,14 +117,43 @@ export interface DevCredentials {
  * `JWT_SECRET` from the shell when either is set, else one key per role made for this run
  * (random, never written to disk): operator and admin for the services' protected routes,
  * for the ledger a minter, a wallet user (`dev-user` owns the wallets it creates) and an
- * auditor, and for the website builder an editor (`dev-editor` owns the sites it creates).
+ * auditor, for the website builder an editor (`dev-editor` owns the sites it creates), and
+ * for the compliance services a dpo (operator and auditor serve them too), and the roles the
+ * regime extensions add (HIPAA's clinician, SOX's change_approver, …).
  */
+const EXTENSION_ROLES = [
+  ...new Set(Object.values(EXTENSIONS).flatMap((extension) => Object.keys(extension?.roles ?? {}))),
+];
+export const DEV_ROLES = ['operator', 'admin', 'minter', 'user', 'auditor', 'editor', 'dpo', ...EXTENSION_ROLES];
+
 export function devCredentials(inherited: NodeJS.ProcessEnv): DevCredentials {
   if (inherited.API_KEYS?.trim() || inherited.JWT_SECRET?.trim()) return { env: {}, generated: [] };
-  const generated = ['operator', 'admin', 'minter', 'user', 'auditor', 'editor'].map((role) => ({
-    name: `dev-${role}`,
+  const generated = DEV_ROLES.map((role) => ({
+    name: `dev-${role.replaceAll('_', '-')}`,
     role,
     key: randomBytes(24).toString('base64url'),
   }));
   return { env: { API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(',') }, generated };
+}
+
+/** The compliance services' keys for subjects' identifiers (the lookup HMAC and the sealing keys). */
+export const IDENTITY_KEY_VARIABLES = ['IDENTIFIER_HASH_KEY', 'ENCRYPTION_KEYS'] as const;
+
+/**
+ * `IDENTIFIER_HASH_KEY` and `ENCRYPTION_KEYS` for `pnpm dev`: the shell's when it sets both,
+ * else made once and kept in `<dataDir>/identity-keys.json` (readable by this user only), so
+ * the identifiers stored yesterday are still found and opened today. Unlike the API keys they
+ * cannot change between runs: the data in `.dev-data` is sealed under them.
+ */
+export function devIdentityKeys(inherited: NodeJS.ProcessEnv, dataDir: string): Record<string, string> {
+  if (IDENTITY_KEY_VARIABLES.every((name) => inherited[name]?.trim())) return {};
+  const file = join(dataDir, 'identity-keys.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  const keys = {
+    IDENTIFIER_HASH_KEY: randomBytes(32).toString('base64'),
+    ENCRYPTION_KEYS: `dev1:${randomBytes(32).toString('base64')}`,
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  return keys;
 }

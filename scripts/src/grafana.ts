@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getService } from '@azora/catalog';
+import { getService, SERVICES } from '@azora/catalog';
 import { composeServiceNames } from './compose.ts';
 import { REPO_ROOT } from './repo.ts';
 
@@ -36,6 +36,135 @@ function quantiles(metric: string, selector = '', by = ''): [string, string][] {
     `p${q * 100}${by ? ` {{${by}}}` : ''}`,
   ]);
 }
+
+/**
+ * A jurisdiction service's panels: its @azora/compliance-core metrics, which every one of
+ * them exports, so each query selects the service.
+ */
+function jurisdictionPanels(service: string): PanelSpec[] {
+  const of = `{service="${service}"}`;
+  return [
+    {
+      title: 'Open and overdue data subject requests',
+      queries: [
+        [`max(compliance_requests_open${of})`, 'open'],
+        [`max(compliance_requests_overdue${of})`, 'overdue'],
+      ],
+    },
+    {
+      title: 'Breaches by state',
+      queries: [[`max by (state) (compliance_breaches${of})`, '{{state}}']],
+    },
+    {
+      title: 'Overdue requests',
+      type: 'stat',
+      width: 6,
+      queries: [[`max(compliance_requests_overdue${of})`, 'overdue']],
+    },
+    {
+      title: 'Nearest breach notification deadline',
+      type: 'stat',
+      unit: 's',
+      width: 6,
+      queries: [[`min(compliance_notification_deadline_seconds${of})`, 'due in']],
+    },
+    {
+      title: 'Notification deadlines missed',
+      type: 'stat',
+      width: 6,
+      queries: [[`max(compliance_notification_deadlines_missed${of})`, 'missed']],
+    },
+    {
+      title: 'Assessment score',
+      type: 'stat',
+      width: 6,
+      queries: [[`min(compliance_score${of})`, 'score']],
+    },
+    {
+      title: 'Notifications past the internal target (no legal deadline)',
+      queries: [[`max(compliance_notification_targets_missed${of})`, 'past target']],
+    },
+    {
+      title: 'PII found by scans, by type',
+      unit: 'reqps',
+      queries: [[`sum by (type) (rate(compliance_pii_findings_total${of}${RATE}))`, '{{type}}']],
+    },
+    {
+      title: 'PII scans',
+      unit: 'reqps',
+      queries: [[`sum(rate(compliance_pii_scans_total${of}${RATE}))`, 'scans']],
+    },
+    ...(REGIME_PANELS[service] ?? []),
+  ];
+}
+
+/** What a regime's extension exports (`compliance_<regime>_*`), on its service's dashboard. */
+const REGIME_PANELS: Readonly<Record<string, readonly PanelSpec[]>> = {
+  'hipaa-compliance': [
+    {
+      title: 'PHI reads by role and outcome (minimum necessary)',
+      unit: 'reqps',
+      queries: [[`sum by (role, outcome) (rate(compliance_hipaa_phi_reads_total${RATE}))`, '{{role}} {{outcome}}']],
+    },
+    {
+      title: 'PHI disclosures by purpose',
+      unit: 'reqps',
+      queries: [[`sum by (purpose) (rate(compliance_hipaa_disclosures_total${RATE}))`, '{{purpose}}']],
+    },
+    {
+      title: 'BAA reviews overdue',
+      type: 'stat',
+      width: 6,
+      queries: [['max(compliance_hipaa_baa_reviews_overdue)', 'overdue']],
+    },
+  ],
+  'sox-compliance': [
+    {
+      title: 'Open deficiencies by severity',
+      queries: [['max by (severity) (compliance_sox_open_deficiencies)', '{{severity}}']],
+    },
+    {
+      title: 'Changes by status',
+      queries: [['max by (status) (compliance_sox_changes)', '{{status}}']],
+    },
+    {
+      title: 'Segregation of duties refusals',
+      unit: 'reqps',
+      queries: [[`sum by (step) (rate(compliance_sox_sod_refusals_total${RATE}))`, '{{step}}']],
+    },
+    {
+      title: 's.302 certifications overdue',
+      type: 'stat',
+      width: 6,
+      queries: [['max(compliance_sox_certifications_overdue)', 'overdue']],
+    },
+  ],
+  'pipeda-compliance': [
+    {
+      title: 'Breach records kept (s. 10.3)',
+      type: 'stat',
+      width: 6,
+      queries: [['max(compliance_pipeda_breach_records)', 'records']],
+    },
+    {
+      title: 'RROSH assessments by outcome',
+      queries: [['max by (outcome) (compliance_pipeda_rrosh_assessments_total)', '{{outcome}}']],
+    },
+  ],
+  'south-african-compliance': [
+    {
+      title: 'Information Officer registered',
+      type: 'stat',
+      width: 6,
+      queries: [['max(compliance_popia_information_officer_registered)', 'registered']],
+    },
+    {
+      title: 'Direct-marketing approaches by outcome (s.69)',
+      unit: 'reqps',
+      queries: [[`sum by (outcome) (rate(compliance_popia_marketing_approaches_total${RATE}))`, '{{outcome}}']],
+    },
+  ],
+};
 
 /** Domain panels per service: its own metrics (contracts.md). A service without an entry fails the generator. */
 const DOMAIN_PANELS: Record<string, readonly PanelSpec[]> = {
@@ -254,6 +383,84 @@ const DOMAIN_PANELS: Record<string, readonly PanelSpec[]> = {
   ],
 };
 
+/** A jurisdiction service's own panels: @azora/compliance-core's gauges and counters, its `regime`. */
+function compliancePanels(selector: string): PanelSpec[] {
+  return [
+    {
+      title: 'Open data-subject requests',
+      type: 'stat',
+      width: 6,
+      queries: [[`max by (regime) (compliance_requests_open${selector})`, '{{regime}}']],
+    },
+    {
+      title: 'Overdue data-subject requests',
+      type: 'stat',
+      width: 6,
+      queries: [[`max by (regime) (compliance_requests_overdue${selector})`, '{{regime}}']],
+    },
+    {
+      title: 'Notification deadlines missed',
+      type: 'stat',
+      width: 6,
+      queries: [[`max by (regime) (compliance_notification_deadlines_missed${selector})`, '{{regime}}']],
+    },
+    {
+      title: 'Compliance score',
+      type: 'stat',
+      width: 6,
+      queries: [[`max by (regime) (compliance_score${selector})`, '{{regime}}']],
+    },
+    {
+      title: 'Requests open and overdue',
+      queries: [
+        [`max by (regime) (compliance_requests_open${selector})`, 'open {{regime}}'],
+        [`max by (regime) (compliance_requests_overdue${selector})`, 'overdue {{regime}}'],
+      ],
+    },
+    {
+      title: 'Breaches by state',
+      queries: [[`max by (regime, state) (compliance_breaches${selector})`, '{{regime}} {{state}}']],
+    },
+    {
+      title: 'Time to the nearest breach notification deadline (negative: past)',
+      unit: 's',
+      queries: [[`min by (regime) (compliance_notification_deadline_seconds${selector})`, '{{regime}}']],
+    },
+    {
+      title: 'Notifications past the internal target, per regime',
+      queries: [[`max by (regime) (compliance_notification_targets_missed${selector})`, '{{regime}}']],
+    },
+    {
+      title: 'PII findings by type',
+      unit: 'ops',
+      queries: [
+        [`sum by (regime, type) (rate(compliance_pii_findings_total${selector}${RATE}))`, '{{regime}} {{type}}'],
+        [`sum by (regime) (rate(compliance_pii_scans_total${selector}${RATE}))`, 'scans {{regime}}'],
+      ],
+    },
+  ];
+}
+
+/** The jurisdiction services (one per regime), which the privacy dashboard spans. */
+const JURISDICTION_SERVICES = SERVICES.filter((s) => s.group === 'compliance' && s.name.endsWith('-compliance')).map(
+  (s) => s.name,
+);
+
+/**
+ * Dashboards across the services of a group, beside the per-service ones: file → the
+ * services it needs (written when one of them is in the compose files), uid, title, panels.
+ */
+export const GROUP_DASHBOARDS: Readonly<
+  Record<string, { services: readonly string[]; uid: string; title: string; panels: () => PanelSpec[] }>
+> = {
+  'privacy-compliance.json': {
+    services: JURISDICTION_SERVICES,
+    uid: 'azora-privacy-compliance',
+    title: 'Azora OS — privacy compliance (every regime)',
+    panels: () => compliancePanels(''),
+  },
+};
+
 /** The HTTP panels every service dashboard starts with (metrics from @azora/metrics). */
 function httpPanels(service: string): PanelSpec[] {
   const sel = `{service="${service}"}`;
@@ -424,8 +631,13 @@ export function buildDashboards(): Map<string, Dashboard> {
       dashboard('azora-overview', 'Azora OS — platform overview', ['overview'], overviewPanels()),
     ],
   ]);
+  const inCompose = new Set(dashboardServices());
+  for (const [file, group] of Object.entries(GROUP_DASHBOARDS)) {
+    if (group.services.some((name) => inCompose.has(name)))
+      dashboards.set(file, dashboard(group.uid, group.title, ['compliance'], group.panels()));
+  }
   for (const name of dashboardServices()) {
-    const domain = DOMAIN_PANELS[name];
+    const domain = getService(name).group === 'compliance' ? jurisdictionPanels(name) : DOMAIN_PANELS[name];
     if (!domain) throw new Error(`${name} has no domain panels in scripts/src/grafana.ts (DOMAIN_PANELS)`);
     dashboards.set(
       `${name}.json`,

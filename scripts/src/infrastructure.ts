@@ -371,6 +371,7 @@ export async function startInfrastructure(
         say('postgres', `local server ${hostPort(local, 5432)}, databases ${databases.join(', ')}`);
       } else {
         say('postgres', `embedded PGlite, one per service (nothing answered at ${hostPort(local, 5432)})`);
+        connections.embeddedPostgres = true;
         for (const service of postgresUsers) {
           const started = performance.now();
           const dir = join(dataDir, 'pglite', service.name);

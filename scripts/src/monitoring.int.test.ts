@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readlink, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { getService, type ServiceEntry } from '@azora/catalog';
-import { freePort } from '@azora/testing';
+import { freePort, waitFor } from '@azora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { composeServiceNames, readComposeFile } from './compose.ts';
@@ -20,6 +20,7 @@ import {
   alertRules,
   dashboardQueries,
   exporterOf,
+  exportingServices,
   exposedNames,
   jobTargets,
   promqlMetricNames,
@@ -30,7 +31,6 @@ import {
 } from './monitoring.ts';
 import { REPO_ROOT } from './repo.ts';
 import { type DevSession, runDev } from './run-dev.ts';
-import { waitFor } from './wait.ts';
 
 const wanted = process.env.AZORA_MONITORING_SERVICES?.split(',').map((name) => name.trim()) ?? composeServiceNames();
 const running = wanted.filter((name) => hasDevScript(REPO_ROOT, getService(name)));
@@ -43,7 +43,10 @@ for (const expr of [...dashboardQueries().map((q) => q.expr), ...alertRules().ma
 }
 const unverifiable = [...usedMetrics].filter(
   ([, exporter]) =>
-    exporter !== '*' && exporter !== 'prometheus' && exporter !== 'node-exporter' && !running.includes(exporter),
+    exporter !== '*' &&
+    exporter !== 'prometheus' &&
+    exporter !== 'node-exporter' &&
+    exportingServices(exporter, running).length === 0,
 );
 
 interface Server {
@@ -244,7 +247,10 @@ describe.runIf(running.length > 0)(`monitoring end to end (${running.join(', ')}
         const { data } = await getJson<{ data: string[] }>(`${prometheusUrl()}/api/v1/label/__name__/values`);
         return expect(data).toContain(metric);
       }
-      const from = exporter === '*' ? services.map((s) => s.name) : [exporter];
+      const from = exportingServices(
+        exporter,
+        services.map((s) => s.name),
+      );
       for (const name of from) expect(scrapes.get(name), `${metric} in ${name}'s /metrics`).toContain(metric);
     });
     for (const [metric, exporter] of unverifiable) {
@@ -314,6 +320,6 @@ describe('monitoring end to end: metrics not verified against a live /metrics', 
         `not verified (exporter not running): ${unverifiable.map(([m, e]) => `${m} (${e})`).join(', ')}\n`,
       );
     }
-    expect(unverifiable.every(([, exporter]) => !running.includes(exporter))).toBe(true);
+    expect(unverifiable.every(([, exporter]) => exportingServices(exporter, running).length === 0)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // infrastructure/monitoring/ against Prometheus' and Alertmanager's own checkers
 // (Debian prometheus 2.42, prometheus-alertmanager 0.25) and against the catalog.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +8,12 @@ import { getService } from '@azora/catalog';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { composeServiceNames, readComposeFile, servicesInEveryMonitoredStack } from './compose.ts';
-import { buildDashboards, DATASOURCE } from './grafana.ts';
+import { buildDashboards, DATASOURCE, GROUP_DASHBOARDS } from './grafana.ts';
 import {
   alertRules,
   EXAMPLE_ALERT_ENV,
   exporterOf,
+  JURISDICTION_EXPORTER,
   jobTargets,
   MONITORING_DIR,
   promqlMetricNames,
@@ -25,6 +26,8 @@ import {
 } from './monitoring.ts';
 
 const read = (path: string) => parse(readFileSync(join(MONITORING_DIR, path), 'utf8'));
+/** The promtool unit test files, tests/*.test.yml. */
+const unitTestFiles = () => readdirSync(join(MONITORING_DIR, 'tests')).filter((file) => file.endsWith('.test.yml'));
 
 describe('Prometheus and Alertmanager accept the configuration', () => {
   it('promtool check config prometheus.yml (with its rule files)', async () => {
@@ -40,8 +43,13 @@ describe('Prometheus and Alertmanager accept the configuration', () => {
   });
 
   it('promtool test rules: every alert behaves as its unit tests say', async () => {
-    const run = await runTool('promtool', ['test', 'rules', 'tests/azora-alerts.test.yml']);
+    const run = await runTool('promtool', ['test', 'rules', ...unitTestFiles().map((file) => `tests/${file}`)]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
+  });
+
+  it('has a unit test file for every rule file', () => {
+    const tested = unitTestFiles().flatMap((file) => (read(`tests/${file}`) as { rule_files: string[] }).rule_files);
+    for (const file of readRuleFiles().keys()) expect(tested, file).toContain(`../rules/${file}`);
   });
 
   it('amtool check-config alertmanager.yml, rendered by its entrypoint from the on-call settings', async () => {
@@ -105,12 +113,14 @@ describe('prometheus.yml', () => {
 
 describe('alert rules', () => {
   const rules = alertRules();
-  const unitTests = read('tests/azora-alerts.test.yml') as {
+  type UnitTests = {
     tests: {
       alert_rule_test: { alertname: string; exp_alerts: { exp_labels: Record<string, string> }[] }[];
     }[];
   };
-  const cases = unitTests.tests.flatMap((test) => test.alert_rule_test);
+  const cases = unitTestFiles().flatMap((file) =>
+    (read(`tests/${file}`) as UnitTests).tests.flatMap((test) => test.alert_rule_test),
+  );
 
   it('covers what the issue asks for', () => {
     const names = rules.map((rule) => rule.alert);
@@ -146,6 +156,35 @@ describe('alert rules', () => {
     expect(builder('WebsiteBuilderSlowRenders')?.expr).toContain('website_builder_render_duration_seconds_bucket');
     for (const rule of rules.filter((r) => r.alert.startsWith('WebsiteBuilder')))
       for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe('ai-website-builder');
+    // The compliance services: an overdue data-subject request warns; a breach notification due
+    // within 12 hours, or one whose deadline passed unmade, pages — per service and regime.
+    const compliance = (name: string) => rules.find((r) => r.alert === name);
+    expect(compliance('ComplianceRequestsOverdue')).toMatchObject({ for: '5m', labels: { severity: 'warning' } });
+    expect(compliance('ComplianceRequestsOverdue')?.expr).toMatch(/compliance_requests_overdue\) > 0$/);
+    expect(compliance('ComplianceBreachNotificationDueSoon')).toMatchObject({ labels: { severity: 'critical' } });
+    expect(compliance('ComplianceBreachNotificationDueSoon')?.expr).toMatch(
+      /compliance_notification_deadline_seconds\) < 12 \* 3600 > 0$/,
+    );
+    expect(compliance('ComplianceNotificationDeadlineMissed')).toMatchObject({ labels: { severity: 'critical' } });
+    expect(compliance('ComplianceNotificationDeadlineMissed')?.expr).toMatch(
+      /compliance_notification_deadlines_missed\) > 0$/,
+    );
+    for (const rule of rules.filter((r) => r.alert.startsWith('Compliance'))) {
+      expect(rule.expr, `${rule.alert} keeps the service and regime labels`).toContain('by (service, regime)');
+      for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe(JURISDICTION_EXPORTER);
+    }
+    // A regime's own alerts (Hipaa*, Sox*, Popia*) read metrics only that regime's service exports.
+    const regimeAlerts = { Hipaa: 'hipaa-compliance', Sox: 'sox-compliance', Popia: 'south-african-compliance' };
+    for (const [prefix, service] of Object.entries(regimeAlerts)) {
+      const own = rules.filter((r) => r.alert.startsWith(prefix));
+      expect(own.length, prefix).toBeGreaterThan(0);
+      for (const rule of own) {
+        expect(rule.expr, `${rule.alert} keeps the service and regime labels`).toContain('by (service, regime)');
+        for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe(service);
+      }
+    }
+    expect(compliance('SoxCertificationOverdue')).toMatchObject({ labels: { severity: 'critical' } });
+    expect(compliance('SoxMaterialWeaknessOpen')?.expr).toContain('severity="material_weakness"');
   });
 
   it.each(rules.map((rule) => [rule.alert, rule]))('%s has a summary, a description and a severity', (_name, rule) => {
@@ -250,11 +289,36 @@ describe('Grafana provisioning', () => {
       expect(dashboards.get(file), file).toEqual(JSON.parse(JSON.stringify(dashboard)));
   });
 
-  it('has an overview and one dashboard per service in the compose files (main-app: the overview)', () => {
+  it('has an overview, one dashboard per service in the compose files (main-app: the overview) and the group dashboards of those services', () => {
     const services = composeServiceNames().filter((name) => name !== 'main-app');
+    const groups = Object.entries(GROUP_DASHBOARDS)
+      .filter(([, group]) => group.services.some((name) => services.includes(name)))
+      .map(([file]) => file);
     expect([...dashboards.keys()].sort()).toEqual(
-      ['platform-overview.json', ...services.map((name) => `${name}.json`)].sort(),
+      ['platform-overview.json', ...groups, ...services.map((name) => `${name}.json`)].sort(),
     );
+  });
+
+  it('shows open and overdue requests, breaches by state, the nearest notification deadline, the score and PII findings per regime on the privacy-compliance dashboard', () => {
+    const privacy = dashboards.get('privacy-compliance.json') as
+      | { panels: { targets: { expr: string }[] }[] }
+      | undefined;
+    if (!composeServiceNames().some((name) => GROUP_DASHBOARDS['privacy-compliance.json']?.services.includes(name)))
+      return expect(privacy).toBeUndefined();
+    const exprs = (privacy?.panels ?? []).flatMap((p) => p.targets.map((t) => t.expr));
+    const metrics = new Set(exprs.flatMap((expr) => promqlMetricNames(expr)));
+    for (const metric of [
+      'compliance_requests_open',
+      'compliance_requests_overdue',
+      'compliance_breaches',
+      'compliance_notification_deadline_seconds',
+      'compliance_notification_deadlines_missed',
+      'compliance_score',
+      'compliance_pii_findings_total',
+    ])
+      expect(metrics, metric).toContain(metric);
+    for (const expr of exprs) expect(expr, 'per regime').toMatch(/by \(regime/);
+    for (const metric of metrics) expect(exporterOf(metric), metric).toBe(JURISDICTION_EXPORTER);
   });
 
   it('shows the ledger’s own metrics on the azora-mint dashboard', () => {

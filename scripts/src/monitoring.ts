@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findServiceByApiPrefix } from '@azora/catalog';
+import { findServiceByApiPrefix, getService } from '@azora/catalog';
 import { parse } from 'yaml';
 import { DASHBOARD_DIR } from './grafana.ts';
 import { REPO_ROOT } from './repo.ts';
@@ -154,18 +154,57 @@ export function exposedNames(text: string): Set<string> {
 const METRIC_PREFIXES: Readonly<Record<string, string>> = { mint: 'azora-mint', website: 'ai-website-builder' };
 
 /**
+ * The exporter of @azora/compliance-core's `compliance_*` metrics: every jurisdiction
+ * service (the ones compliance-dashboard reads), each with its `regime` label.
+ */
+export const JURISDICTION_EXPORTER = 'jurisdiction services';
+
+/** The jurisdiction services of the catalog (gdpr-compliance, ccpa-compliance, …). */
+export function jurisdictionServices(): string[] {
+  return [...getService('compliance-dashboard').calls];
+}
+
+/**
  * Who exports a metric: Prometheus itself (`up`), node-exporter (`node_*`), the service
  * whose API prefix starts the name (`chatbot_*` → ai-chatbot, `platform_*` → main-app;
- * `mint_*` → azora-mint, `website_builder_*` → ai-website-builder), or every service (the kit's `http_*`, `process_*`, `nodejs_*`).
+ * `mint_*` → azora-mint, `website_builder_*` → ai-website-builder), every jurisdiction
+ * service (`compliance_*`: JURISDICTION_EXPORTER), or every service (the kit's `http_*`,
+ * `process_*`, `nodejs_*`: `*`).
  */
+/** The service of each regime whose extension exports metrics of its own (`compliance_<regime>_…`). */
+const REGIME_SERVICES: Readonly<Record<string, string>> = {
+  hipaa: 'hipaa-compliance',
+  sox: 'sox-compliance',
+  pipeda: 'pipeda-compliance',
+  popia: 'south-african-compliance',
+};
+
 export function exporterOf(metric: string): string {
   if (metric === 'up' || metric === 'ALERTS' || metric.startsWith('scrape_')) return 'prometheus';
   if (metric.startsWith('node_')) return 'node-exporter';
+  if (metric.startsWith('compliance_')) {
+    // compliance_<regime>_…: that regime's own (its extension's); the rest, every jurisdiction service's.
+    const regime = metric.split('_')[1] as string;
+    return Object.hasOwn(REGIME_SERVICES, regime) ? (REGIME_SERVICES[regime] as string) : JURISDICTION_EXPORTER;
+  }
   const prefix = metric.split('_')[0] as string;
   const named = METRIC_PREFIXES[prefix];
   if (named) return named;
   const owner = findServiceByApiPrefix(prefix);
   return owner ? owner.name : '*';
+}
+
+/**
+ * The services among `services` that must export a metric of `exporter` (exporterOf): every
+ * one for `*`, the jurisdiction services for JURISDICTION_EXPORTER, else the one named.
+ */
+export function exportingServices(exporter: string, services: readonly string[]): string[] {
+  if (exporter === '*') return [...services];
+  if (exporter === JURISDICTION_EXPORTER) {
+    const jurisdiction = new Set(jurisdictionServices());
+    return services.filter((name) => jurisdiction.has(name));
+  }
+  return services.filter((name) => name === exporter);
 }
 
 export interface DashboardQuery {

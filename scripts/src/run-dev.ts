@@ -7,7 +7,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getService, SERVICES, type ServiceEntry } from '@azora/catalog';
 import { selectServices } from './discover.ts';
-import { type DevCredentials, devCredentials, spawnEnv } from './env.ts';
+import { type DevCredentials, devCredentials, devIdentityKeys, spawnEnv } from './env.ts';
 import { DevError } from './errors.ts';
 import { type StartedInfrastructure, startInfrastructure } from './infrastructure.ts';
 import { displayPath, paint, renderLogLine, serviceColour } from './output.ts';
@@ -76,7 +76,11 @@ function credentialsHelp(credentials: DevCredentials, services: readonly Service
   if (credentials.generated.length === 0) return '  Credentials: API_KEYS / JWT_SECRET from your environment.\n\n';
   const gateway = services.find((service) => service.name === 'main-app')?.port ?? getService('main-app').port;
   const [operator] = credentials.generated;
-  const lines = credentials.generated.map(({ name, role, key }) => `    ${name.padEnd(12)}  ${role.padEnd(8)}  ${key}`);
+  const nameWidth = Math.max(...credentials.generated.map(({ name }) => name.length));
+  const roleWidth = Math.max(...credentials.generated.map(({ role }) => role.length));
+  const lines = credentials.generated.map(
+    ({ name, role, key }) => `    ${name.padEnd(nameWidth)}  ${role.padEnd(roleWidth)}  ${key}`,
+  );
   return [
     `  API keys for this run, for writes that need a role (set API_KEYS or JWT_SECRET to use your own):`,
     ...lines,
@@ -162,6 +166,8 @@ export function runDev(options: DevOptions): DevSession {
     process.on('exit', killAll);
     // Folders standing in for the services' named volumes (the website builder's published sites).
     const connections = { ...infrastructure.connections, volumes: join(dataDir, 'volumes') };
+    // Only the compliance services keep sealed identifiers; the keys go to them alone.
+    const identityKeys = present.some((s) => s.group === 'compliance') ? devIdentityKeys(env, dataDir) : {};
     for (const service of present) {
       for (const volume of service.volumes)
         await mkdir(join(connections.volumes, service.name, volume), { recursive: true });
@@ -174,7 +180,12 @@ export function runDev(options: DevOptions): DevSession {
             cwd: join(root, service.folder),
             port: service.port,
             readyUrl: `http://127.0.0.1:${service.port}${service.health.ready}`,
-            env: spawnEnv({ ...env, ...credentials.env }, service, services, connections),
+            env: spawnEnv(
+              { ...env, ...credentials.env, ...(service.group === 'compliance' ? identityKeys : {}) },
+              service,
+              services,
+              connections,
+            ),
             logFile: join(dataDir, 'logs', `${service.name}.log`),
           },
           {

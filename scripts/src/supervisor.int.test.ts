@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startApp } from '@azora/testing';
+import { startApp, waitFor } from '@azora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backoff, groupMembers, type SupervisorEvent, type SupervisorOptions, supervise } from './supervisor.ts';
 import { createFixtureRepo, type FixtureRepo, isAlive } from './test-fixtures.ts';
@@ -43,14 +43,6 @@ function start(name: string, overrides: Partial<SupervisorOptions> = {}, port?: 
   return { supervised, events, port };
 }
 
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('supervise', () => {
   it('runs the dev script, reports it ready, streams and logs its lines, and stops its whole tree', async () => {
     const { supervised, events, port } = start('ai-sentiment');
@@ -82,7 +74,12 @@ describe('supervise', () => {
   it('restarts a service that keeps exiting, waiting twice as long each time up to the maximum', async () => {
     const { supervised, events } = start('ai-chatbot', { readyTimeoutMs: 2500 });
     const outcome = await supervised.outcome;
-    await until(() => events.filter((event) => event.type === 'exited').length >= 5);
+    await waitFor(
+      'five exits',
+      async () => (events.filter((event) => event.type === 'exited').length >= 5 ? true : undefined),
+      15_000,
+      50,
+    );
     await supervised.stop(5000);
 
     const exits = events.filter((event) => event.type === 'exited');

@@ -1,15 +1,17 @@
 // End to end: the built console in headless Chromium, through the gateway, against the
 // real AI services, the AZR ledger (azora-mint) and the website builder (both on the
-// embedded MongoDB-wire server) started from their sources. Screenshots land in
-// test-output/screenshots/.
+// embedded MongoDB-wire server), the LGPD service (lgpd-compliance) and the HIPAA, SOX,
+// PIPEDA and POPIA services (each on a database of its own on the local Postgres,
+// TEST_DATABASE_URL) started from their sources. Screenshots land in test-output/screenshots/.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { urlVariable } from '@azora/catalog';
 import { signToken } from '@azora/service-kit';
 import {
+  createTestDatabase,
   createTestRedis,
   type EmbeddedMongo,
   freePort,
@@ -18,6 +20,7 @@ import {
   startApp,
   startEmbeddedMongo,
   startNodeProcess,
+  type TestDatabase,
   type TestRedis,
 } from '@azora/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -45,6 +48,41 @@ const ROSA_KEY = `rosa-${'e1d2c3b4a5968778'.repeat(2)}`;
 const TOM_KEY = `tom-${'7f6e5d4c3b2a1908'.repeat(2)}`;
 const BUILDER_API_KEYS = `e2e-rosa:editor:${ROSA_KEY},e2e-tom:editor:${TOM_KEY}`;
 const builderPresent = existsSync(join(REPO_ROOT, 'organs/ai-website-builder/src/main.ts'));
+/** The LGPD service's people: a DPO, an operator and an auditor, with API keys. */
+const DPO_KEY = `dpo-${'d9c8b7a6f5e4d3c2'.repeat(2)}`;
+const PRIVACY_OPERATOR_KEY = `operator-${'0a1b2c3d4e5f6a7b'.repeat(2)}`;
+const AUDITOR_KEY = `auditor-${'a0d1t0r2a0d1t0r2'.repeat(2)}`;
+const LGPD_API_KEYS = `e2e-dpo:dpo:${DPO_KEY},e2e-operator:operator:${PRIVACY_OPERATOR_KEY},e2e-auditor:auditor:${AUDITOR_KEY}`;
+const lgpdPresent = existsSync(join(REPO_ROOT, 'services/lgpd-compliance/src/main.ts'));
+/** The four newer jurisdiction services, with the people each knows besides the LGPD ones. */
+const CLINICIAN_KEY = `clinician-${'c1c2c3c4c5c6c7c8'.repeat(2)}`;
+const SOX_APPROVER_KEY = `approver-${'a9b8c7d6e5f4a3b2'.repeat(2)}`;
+const MARKETER_KEY = `marketer-${'m0a1r2k3e4t5e6r7'.repeat(2)}`;
+const NEW_REGIMES = {
+  hipaa: {
+    service: 'hipaa-compliance',
+    apiKeys: `${LGPD_API_KEYS},e2e-clinician:clinician:${CLINICIAN_KEY}`,
+  },
+  // The DPO also requests and approves changes: segregation of duties still keeps her off her own.
+  sox: {
+    service: 'sox-compliance',
+    apiKeys: `e2e-dpo:dpo|change_requester|change_approver:${DPO_KEY},e2e-approver:change_approver:${SOX_APPROVER_KEY}`,
+  },
+  pipeda: { service: 'pipeda-compliance', apiKeys: LGPD_API_KEYS },
+  popia: { service: 'south-african-compliance', apiKeys: `${LGPD_API_KEYS},e2e-marketer:marketing:${MARKETER_KEY}` },
+} as const;
+type NewRegime = keyof typeof NEW_REGIMES;
+type JurisdictionService = 'lgpd-compliance' | (typeof NEW_REGIMES)[NewRegime]['service'];
+const newPresent = (regime: NewRegime) =>
+  existsSync(join(REPO_ROOT, 'services', NEW_REGIMES[regime].service, 'src/main.ts'));
+/**
+ * The LGPD service's clock, and the DPO's browser's: Monday 2026-12-07, 10:00 in São Paulo,
+ * the next working day after the Friday the test's request arrives, whatever day the test
+ * runs (the service refuses a request received in the future; a request due 2026-12-19
+ * must not turn overdue as the calendar moves on). See test-support/shifted-clock.ts.
+ */
+const PRIVACY_NOW = '2026-12-07T13:00:00.000Z';
+const SHIFTED_CLOCK = pathToFileURL(join(PACKAGE_DIR, 'src/test-support/shifted-clock.ts')).href;
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -62,11 +100,13 @@ const missing = AI_SERVICES.filter((name) => !present.includes(name));
 
 /** One service from its sources on a free port, once it is ready. */
 function startService(
-  name: AiService | 'azora-mint' | 'ai-website-builder',
+  name: AiService | 'azora-mint' | 'ai-website-builder' | JurisdictionService,
   env: Record<string, string> = {},
+  args: string[] = [],
 ): Promise<NodeProcess> {
   return startNodeProcess({
     entry: 'src/main.ts',
+    args,
     cwd: join(REPO_ROOT, name === 'ai-website-builder' ? 'organs' : 'services', name),
     env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
     readyPath: '/health/ready',
@@ -79,8 +119,14 @@ function startService(
  * browser's own notes on answers the test provokes and the page handles (Chromium logs
  * every 4xx as "Failed to load resource: … status of 422"), by status or network error.
  */
-async function openPage(browser: Browser, width = 1280, height = 900, expected: readonly (number | string)[] = []) {
-  const page = await browser.newPage({ viewport: { width, height } });
+async function openPage(
+  browser: Browser,
+  width = 1280,
+  height = 900,
+  expected: readonly (number | string)[] = [],
+  timezoneId?: string,
+) {
+  const page = await browser.newPage({ viewport: { width, height }, ...(timezoneId ? { timezoneId } : {}) });
   const errors: string[] = [];
   const allowed = (text: string) =>
     expected.some((what) =>
@@ -100,6 +146,17 @@ async function shoot(page: Page, name: string) {
 }
 
 /** Signs in on the Wallet page the way a person does: paste the credential, press Sign in. */
+/**
+ * The id of the focused element, once it is `expected` or 5 s have passed: pages move focus
+ * in the next animation frame (focusFirstInvalid), after the text the test waited for.
+ */
+async function focusedId(page: Page, expected: string) {
+  await page
+    .waitForFunction(`document.activeElement?.id === ${JSON.stringify(expected)}`, undefined, { timeout: 5000 })
+    .catch(() => undefined);
+  return page.evaluate<string>('document.activeElement.id');
+}
+
 async function signIn(page: Page, credential: string) {
   const field = page.getByLabel('Sign in with an API key or token');
   expect(await field.getAttribute('type'), 'the credential is typed into a password field').toBe('password');
@@ -114,6 +171,10 @@ describe('console end to end', () => {
   let mongo: EmbeddedMongo | undefined;
   let mint: NodeProcess | undefined;
   let builder: NodeProcess | undefined;
+  let lgpdDatabase: TestDatabase | undefined;
+  let lgpd: NodeProcess | undefined;
+  const regimeDatabases: TestDatabase[] = [];
+  const regimeServices = new Map<NewRegime, NodeProcess>();
   let deploymentsDir: string | undefined;
   let buildDir: string;
   let main: MainApp;
@@ -172,14 +233,62 @@ describe('console end to end', () => {
         PUPPETEER_EXECUTABLE_PATH: '/usr/bin/chromium',
       });
     }
+    if (lgpdPresent) {
+      // Its own empty database (no demo seed): the page's numbers are this test's requests.
+      lgpdDatabase = await createTestDatabase('main_app_e2e_lgpd');
+      lgpd = await startService(
+        'lgpd-compliance',
+        {
+          DATABASE_URL: lgpdDatabase.url,
+          API_KEYS: LGPD_API_KEYS,
+          JWT_SECRET: MINT_JWT_SECRET,
+          IDENTIFIER_HASH_KEY: Buffer.alloc(32, 0x5a).toString('base64'),
+          ENCRYPTION_KEYS: `e2e:${Buffer.alloc(32, 0x3c).toString('base64')}`,
+          AZORA_TEST_NOW: PRIVACY_NOW,
+        },
+        [`--import=${SHIFTED_CLOCK}`],
+      );
+    }
+
+    // Each on its own empty database, on the same shifted clock as the LGPD service.
+    await Promise.all(
+      (Object.keys(NEW_REGIMES) as NewRegime[]).filter(newPresent).map(async (regime) => {
+        const database = await createTestDatabase(`main_app_e2e_${regime}`);
+        regimeDatabases.push(database);
+        regimeServices.set(
+          regime,
+          await startService(
+            NEW_REGIMES[regime].service,
+            {
+              DATABASE_URL: database.url,
+              API_KEYS: NEW_REGIMES[regime].apiKeys,
+              JWT_SECRET: MINT_JWT_SECRET,
+              IDENTIFIER_HASH_KEY: Buffer.alloc(32, 0x5a).toString('base64'),
+              ENCRYPTION_KEYS: `e2e:${Buffer.alloc(32, 0x3c).toString('base64')}`,
+              AZORA_TEST_NOW: PRIVACY_NOW,
+            },
+            [`--import=${SHIFTED_CLOCK}`],
+          ),
+        );
+      }),
+    );
 
     const urls = Object.fromEntries([
       ...[...services].map(([name, running]) => [urlVariable(name), running.url]),
       ...(mint ? [[urlVariable('azora-mint'), mint.url]] : []),
       ...(builder ? [[urlVariable('ai-website-builder'), builder.url]] : []),
+      ...(lgpd ? [[urlVariable('lgpd-compliance'), lgpd.url]] : []),
+      ...[...regimeServices].map(([regime, running]) => [urlVariable(NEW_REGIMES[regime].service), running.url]),
     ]);
     // The gateway forwards only to deployed services; AZORA_MINT_URL (in `urls`) says where.
-    const deployed = new Set(['main-app', ...AI_SERVICES, 'azora-mint', 'ai-website-builder']);
+    const deployed = new Set([
+      'main-app',
+      ...AI_SERVICES,
+      'azora-mint',
+      'ai-website-builder',
+      'lgpd-compliance',
+      ...Object.values(NEW_REGIMES).map((r) => r.service),
+    ]);
     main = createMainApp({
       logger: quietLogger(),
       env: urls,
@@ -211,8 +320,16 @@ describe('console end to end', () => {
     await degradedServer?.close();
     for (const app of [main, degradedMain]) for (const resource of app?.resources ?? []) await resource.close();
     await Promise.all(
-      [...services.values(), ...(mint ? [mint] : []), ...(builder ? [builder] : [])].map((running) => running.stop()),
+      [
+        ...services.values(),
+        ...(mint ? [mint] : []),
+        ...(builder ? [builder] : []),
+        ...(lgpd ? [lgpd] : []),
+        ...regimeServices.values(),
+      ].map((running) => running.stop()),
     );
+    await lgpdDatabase?.drop();
+    for (const database of regimeDatabases) await database.drop();
     await mongo?.stop();
     if (deploymentsDir) await rm(deploymentsDir, { recursive: true, force: true });
     await redis?.cleanup();
@@ -229,6 +346,15 @@ describe('console end to end', () => {
 
   it('has the website builder in the repo to test its page against', () => {
     expect(builderPresent, 'organs/ai-website-builder/src/main.ts').toBe(true);
+  });
+
+  it('has lgpd-compliance in the repo to test the Privacy page against', () => {
+    expect(lgpdPresent, 'services/lgpd-compliance/src/main.ts').toBe(true);
+  });
+
+  it('has the HIPAA, SOX, PIPEDA and POPIA services in the repo to test their panels against', () => {
+    const absent = (Object.keys(NEW_REGIMES) as NewRegime[]).filter((regime) => !newPresent(regime));
+    expect(absent, 'services missing their src/main.ts').toEqual([]);
   });
 
   it('shows every service on the status board, live', async () => {
@@ -430,7 +556,7 @@ describe('console end to end', () => {
       expect(await refused.textContent()).toContain('Not signed in: API key is not recognised');
       expect(await bob.page.getByTestId('signed-in').textContent()).toContain('Signed in with an API key');
       await bob.page.getByRole('button', { name: 'Sign out' }).click();
-      expect(await bob.page.evaluate<string>('document.activeElement.id')).toBe('signin-credential');
+      expect(await focusedId(bob.page, 'signin-credential')).toBe('signin-credential');
       const token = await signToken(MINT_JWT_SECRET, { subject: 'e2e-bob', roles: ['user'], expiresIn: '1h' });
       await signIn(bob.page, token);
       const who = await bob.page.getByTestId('signed-in').textContent();
@@ -458,7 +584,7 @@ describe('console end to end', () => {
       await form.getByLabel('Amount to mint (AZR)').fill('1.0000000000000000001');
       await form.getByRole('button', { name: 'Mint' }).click();
       await form.getByText('AZR has at most 18 decimal places; this amount has 19.').waitFor();
-      expect(await page.evaluate<string>('document.activeElement.id'), 'focus on the field to fix').toBe('mint-amount');
+      expect(await focusedId(page, 'mint-amount'), 'focus on the field to fix').toBe('mint-amount');
       await form.getByLabel('Amount to mint (AZR)').fill('12,x');
       await form.getByRole('button', { name: 'Mint' }).click();
       await form.getByText('Use a point for decimals').waitFor();
@@ -648,7 +774,7 @@ describe('console end to end', () => {
       // An empty brief: every required field says what it needs, and focus goes to the first.
       await form.getByRole('button', { name: 'Create site' }).click();
       await form.getByText('Give the site a name').waitFor();
-      expect(await page.evaluate<string>('document.activeElement.id')).toBe('brief-name');
+      expect(await focusedId(page, 'brief-name')).toBe('brief-name');
       await form.getByLabel('Site name').fill('Rosa’s Trattoria');
       await form
         .getByLabel('What the business does')
@@ -852,6 +978,401 @@ describe('console end to end', () => {
       expect(errors).toEqual([]);
       await page.close();
     }, 60_000);
+  });
+
+  describe.skipIf(!lgpdPresent)('the Privacy page', () => {
+    // The DPO's tab stays open from one step to the next, as a person works through a request.
+    // Her browser is in Tokyo: due dates show in São Paulo (the regime's) and in Tokyo (hers).
+    let dpo: Awaited<ReturnType<typeof openPage>>;
+    const TEXT = 'Contato: ana@example.com, CPF 529.982.247-25';
+    const lgpdApi = (path: string, key: string, init: RequestInit = {}) =>
+      fetch(`${server.url}/api/lgpd-compliance/${path}`, {
+        ...init,
+        headers: { 'x-api-key': key, 'content-type': 'application/json', ...init.headers },
+      });
+    const pickLgpd = async (page: Page) => {
+      await page.getByTestId('regime-picker').getByLabel('LGPD', { exact: true }).check();
+      await page.getByTestId('regime-name').filter({ hasText: 'LGPD' }).waitFor({ timeout: 15_000 });
+    };
+
+    it('the DPO picks LGPD and files an access request received on a Friday, due 15 days later in São Paulo', async () => {
+      // 404: the page opens on GDPR, which this deployment does not run.
+      dpo = await openPage(browser, 1280, 900, [404], 'Asia/Tokyo');
+      const { page } = dpo;
+      await page.clock.setFixedTime(PRIVACY_NOW);
+      await page.goto(`${server.url}/`);
+      await page.getByRole('link', { name: 'Privacy' }).click();
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Privacy requests');
+      await signIn(page, DPO_KEY);
+      await page
+        .getByTestId('service-banner')
+        .filter({ hasText: 'gdpr-compliance is not part of this deployment' })
+        .waitFor({ timeout: 15_000 });
+      await pickLgpd(page);
+      expect(await page.getByTestId('regime-name').textContent()).toBe('LGPD (Brazil)');
+      expect(await page.getByTestId('regime-timezone').textContent()).toBe('America/Sao_Paulo');
+      expect(page.url()).toContain('regime=lgpd');
+      await page.getByTestId('signed-in').filter({ hasText: 'Signed in as e2e-dpo (roles: dpo)' }).waitFor();
+      await page.getByTestId('summary-open').filter({ hasText: /^0$/ }).waitFor({ timeout: 15_000 });
+
+      const form = page.getByTestId('request-form');
+      // Nothing filled in: the page says what the subject needs, and the service is not asked.
+      await form.getByRole('button', { name: 'File request' }).click();
+      await form.getByText('Enter the identifier of the person').waitFor();
+      expect(await focusedId(page, 'subject-value')).toBe('subject-value');
+
+      await form.getByLabel('Type of request').selectOption('access');
+      await form.getByLabel('Identified by').selectOption('email');
+      await form.getByLabel('Subject', { exact: true }).fill('ana@example.com');
+      await form.getByLabel('Received on (optional)').fill('2026-12-04');
+      await form.getByRole('button', { name: 'File request' }).click();
+      await page.getByTestId('request-result').filter({ hasText: 'Filed' }).waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('request-result').textContent()).toContain(
+        'due 2026-12-19 23:59 (America/Sao_Paulo)',
+      );
+
+      const item = page.locator('[data-testid="request"][data-type="access"]').first();
+      await item.waitFor({ timeout: 15_000 });
+      expect(await item.getAttribute('data-status')).toBe('received');
+      expect(await item.getAttribute('data-overdue')).toBe('false');
+      // Art. 19 II: 15 days from Friday 2026-12-04, to the end of Saturday 2026-12-19 in São Paulo…
+      expect(await item.getByTestId('due-regime').textContent()).toBe('2026-12-19 23:59 GMT-3');
+      // …which is Sunday morning in Tokyo.
+      expect(await item.getByTestId('due-viewer').textContent()).toBe('2026-12-20 11:59 GMT+9');
+      expect(await item.textContent()).toContain('your time, Asia/Tokyo');
+      // Who it is from, shown only when asked (sealed at rest, each look audited).
+      expect(await item.textContent()).not.toContain('ana@example.com');
+      await item.getByRole('button', { name: 'Show who' }).click();
+      expect(await item.getByTestId('subject-value').textContent()).toBe('ana@example.com');
+      // Art. 19 I: the simplified answer, at once: the end of the day of receipt.
+      // Not given by Monday: past due, while the request itself is not overdue.
+      const simplified = item.locator('[data-interim="simplified"]');
+      expect(await simplified.textContent()).toContain('2026-12-04 23:59');
+      expect(await simplified.textContent()).toContain('past due');
+      // As the service stored it.
+      const stored = (await (await lgpdApi('requests', DPO_KEY)).json()) as {
+        requests: { type: string; receivedAt: string; dueAt: string }[];
+      };
+      expect(stored.requests).toHaveLength(1);
+      expect(stored.requests[0]).toMatchObject({ type: 'access', dueAt: '2026-12-20T02:59:59.999Z' });
+      expect(stored.requests[0]?.receivedAt).toBe('2026-12-04T03:00:00.000Z');
+      await page.getByTestId('summary-open').filter({ hasText: /^1$/ }).waitFor({ timeout: 15_000 });
+      await shoot(page, '17-privacy-request');
+    }, 120_000);
+
+    it('verifies the identity, starts and completes the request with the buttons', async () => {
+      const { page } = dpo;
+      const item = page.locator('[data-testid="request"][data-type="access"]').first();
+      await item.getByRole('button', { name: 'Verify identity' }).click();
+      await item.getByLabel('Verification method').fill('document');
+      await item.getByRole('button', { name: 'Verify identity' }).click();
+      await page
+        .locator('[data-testid="request"][data-type="access"][data-status="identity_verified"]')
+        .waitFor({ timeout: 15_000 });
+      await item.getByRole('button', { name: 'Start' }).click();
+      await item.getByTestId('action-start').getByRole('button', { name: 'Start' }).click();
+      await page
+        .locator('[data-testid="request"][data-type="access"][data-status="in_progress"]')
+        .waitFor({ timeout: 15_000 });
+      await item.getByRole('button', { name: 'Complete' }).click();
+      await item
+        .getByLabel('Summary of the answer')
+        .fill('Sent a copy of the data held on Ana, in clear and full form.');
+      await item.getByRole('button', { name: 'Complete' }).click();
+      await page
+        .locator('[data-testid="request"][data-type="access"][data-status="completed"]')
+        .waitFor({ timeout: 15_000 });
+      expect(await item.getByTestId('request-actions').count(), 'no more actions once completed').toBe(0);
+      await page.getByTestId('summary-open').filter({ hasText: /^0$/ }).waitFor({ timeout: 15_000 });
+    }, 60_000);
+
+    it('scans text for personal data and shows the email and the CPF found and masked', async () => {
+      const { page, errors } = dpo;
+      const form = page.getByTestId('pii-form');
+      await form.getByLabel('Text to scan').fill(TEXT);
+      await form.getByLabel('Mask').check();
+      await form.getByRole('button', { name: 'Scan' }).click();
+      const findings = page.getByTestId('pii-findings');
+      await findings.waitFor({ timeout: 15_000 });
+      const email = findings.locator('tbody tr[data-type="email"]');
+      const cpf = findings.locator('tbody tr[data-type="br_cpf"]');
+      expect(await email.textContent()).toContain('ana@example.com');
+      expect(await email.textContent()).toContain(`${TEXT.indexOf('ana@')}–${TEXT.indexOf('ana@') + 15}`);
+      expect(await cpf.textContent()).toContain('529.982.247-25');
+      expect(await cpf.textContent()).toContain(`${TEXT.indexOf('529')}–${TEXT.length}`);
+      expect(await page.getByTestId('pii-highlighted').locator('mark').allTextContents()).toEqual([
+        'ana@example.com',
+        '529.982.247-25',
+      ]);
+      const redacted = (await page.getByTestId('pii-redacted').textContent()) ?? '';
+      expect(redacted.startsWith('Contato: ')).toBe(true);
+      expect(redacted).not.toContain('ana@example.com');
+      expect(redacted).not.toContain('529.982.247-25');
+      await shoot(page, '18-privacy-pii');
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it('shows the auditor the requests but no form, and a refused key the service’s own words', async () => {
+      const { page, errors } = await openPage(browser, 1280, 900, [401]);
+      await page.goto(`${server.url}/privacy?regime=lgpd`);
+      await signIn(page, AUDITOR_KEY);
+      await page.getByTestId('regime-name').filter({ hasText: 'LGPD' }).waitFor({ timeout: 15_000 });
+      await page.getByTestId('read-only').waitFor();
+      expect(await page.getByTestId('request-form').count()).toBe(0);
+      await page.locator('[data-testid="request"][data-type="access"]').first().waitFor({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      // A key the service does not know: its problem detail, shown as it said it.
+      await signIn(page, `unknown-${'0'.repeat(24)}`);
+      const alert = page.getByTestId('privacy-loading').getByRole('alert');
+      await alert.waitFor({ timeout: 15_000 });
+      expect(((await alert.textContent()) ?? '').replace('Request failed:', '').trim()).not.toBe('');
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it('fits a narrow screen', async () => {
+      const { page, errors } = await openPage(browser, 390, 844);
+      await page.goto(`${server.url}/privacy?regime=lgpd`);
+      await signIn(page, PRIVACY_OPERATOR_KEY);
+      await page.locator('[data-testid="request"][data-type="access"]').first().waitFor({ timeout: 15_000 });
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SCREENSHOTS, '19-privacy-mobile.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+  });
+
+  describe('the Privacy page for HIPAA, SOX, PIPEDA and POPIA', () => {
+    const regimeApi = async (regime: NewRegime, path: string, key: string, init: RequestInit = {}) => {
+      const response = await fetch(`${server.url}/api/${NEW_REGIMES[regime].service}/${path}`, {
+        ...init,
+        headers: { 'x-api-key': key, 'content-type': 'application/json', ...init.headers },
+      });
+      const body = (await response.json()) as Record<string, unknown>;
+      return { status: response.status, body };
+    };
+    const pick = async (page: Page, label: string, name: string) => {
+      await page.getByTestId('regime-picker').getByLabel(label, { exact: true }).check();
+      await page.getByTestId('regime-name').filter({ hasText: name }).waitFor({ timeout: 15_000 });
+    };
+
+    it.skipIf(!newPresent('hipaa') || !newPresent('sox'))(
+      'switching to SOX hides the requests; the DPO’s own change is refused approval and deployment, in the service’s words',
+      async () => {
+        // 403: the segregation-of-duties refusals the page shows.
+        const { page, errors } = await openPage(browser, 1280, 900, [403]);
+        await page.clock.setFixedTime(PRIVACY_NOW);
+        await page.goto(`${server.url}/privacy?regime=hipaa`);
+        await signIn(page, DPO_KEY);
+        await page.getByTestId('regime-name').filter({ hasText: 'HIPAA' }).waitFor({ timeout: 15_000 });
+        await page.getByTestId('requests').waitFor({ timeout: 15_000 });
+        expect(await page.getByTestId('regime-picker').getByRole('radio').count()).toBe(7);
+
+        await pick(page, 'SOX', 'Sarbanes-Oxley');
+        expect(page.url()).toContain('regime=sox');
+        await page.getByTestId('no-requests').waitFor();
+        expect(await page.getByTestId('requests').count(), 'no request list under SOX').toBe(0);
+        expect(await page.getByTestId('request-form').count(), 'no request form under SOX').toBe(0);
+        expect(await page.getByTestId('summary-open').count()).toBe(0);
+
+        const form = page.getByTestId('sox-change-form');
+        await form.getByLabel('Title').fill('Raise the payment approval limit');
+        await form.getByLabel('System').fill('ERP');
+        await form.getByLabel('Description').fill('Raise the single-approver limit from 10k to 25k USD.');
+        await form.getByRole('button', { name: 'Request change' }).click();
+        const change = page.locator('[data-testid="sox-change"][data-title="Raise the payment approval limit"]');
+        await change.waitFor({ timeout: 15_000 });
+        expect(await change.getAttribute('data-status')).toBe('requested');
+
+        await change.getByRole('button', { name: 'Approve' }).click();
+        const refusal = change.getByTestId('sox-change-error').getByRole('alert');
+        await refusal.waitFor({ timeout: 15_000 });
+        expect(await refusal.textContent()).toBe(
+          'Request failed: segregation of duties: e2e-dpo requested this change and may not approve it; another change approver must',
+        );
+        expect(await change.getAttribute('data-status')).toBe('requested');
+
+        // Another approver approves it; the DPO may still not deploy her own change.
+        const listed = await regimeApi('sox', 'changes', SOX_APPROVER_KEY);
+        const id = (listed.body.changes as { id: string }[])[0]?.id ?? '';
+        expect((await regimeApi('sox', `changes/${id}/approve`, SOX_APPROVER_KEY, { method: 'POST' })).status).toBe(
+          200,
+        );
+        await page.getByTestId('sox-changes').getByRole('button', { name: 'Refresh' }).click();
+        await page.locator('[data-testid="sox-change"][data-status="approved"]').waitFor({ timeout: 15_000 });
+        await change.getByRole('button', { name: 'Deploy' }).click();
+        await change
+          .getByTestId('sox-change-error')
+          .getByText(
+            'segregation of duties: e2e-dpo requested this change and may not deploy it; another deployer must',
+          )
+          .waitFor({ timeout: 15_000 });
+        await page.getByTestId('sox-deficiencies').getByText('No open deficiencies.').waitFor();
+        await shoot(page, '20-privacy-sox');
+        expect(errors).toEqual([]);
+        await page.close();
+      },
+      90_000,
+    );
+
+    it.skipIf(!newPresent('hipaa'))(
+      'the HIPAA accounting shows a clinician’s read of a patient’s record, and a BAA past its review is marked',
+      async () => {
+        const created = await regimeApi('hipaa', 'phi/records', CLINICIAN_KEY, {
+          method: 'POST',
+          body: JSON.stringify({ patient: 'customer_id:P-1001', name: 'Maria Lopez', medications: ['metformin'] }),
+        });
+        expect(created.status).toBe(201);
+        const read = await regimeApi('hipaa', `phi/records/${created.body.id}?purpose=treatment`, CLINICIAN_KEY);
+        expect(read.status).toBe(200);
+        const associate = await regimeApi('hipaa', 'baa/associates', DPO_KEY, {
+          method: 'POST',
+          body: JSON.stringify({
+            name: 'Acme Claims Processing',
+            services: ['claims processing'],
+            phiCategories: ['billing codes'],
+            signedAt: '2025-11-01T12:00:00.000Z',
+            reviewDueAt: '2026-12-01T12:00:00.000Z',
+          }),
+        });
+        expect(associate.status).toBe(201);
+
+        const { page, errors } = await openPage(browser);
+        await page.clock.setFixedTime(PRIVACY_NOW);
+        await page.goto(`${server.url}/privacy?regime=hipaa`);
+        await signIn(page, DPO_KEY);
+        const accounting = page.getByTestId('hipaa-accounting');
+        // Nothing entered: the page asks for the patient, the service is not asked.
+        await accounting.getByRole('button', { name: 'Show accounting' }).click();
+        await accounting.getByText('Enter the identifier of the patient').waitFor({ timeout: 15_000 });
+        await accounting.getByLabel('Patient identified by').selectOption('customer_id');
+        await accounting.getByLabel('Patient', { exact: true }).fill('P-1001');
+        await accounting.getByRole('button', { name: 'Show accounting' }).click();
+        const row = accounting.locator('tbody tr[data-kind="read"][data-outcome="ok"]');
+        await row.waitFor({ timeout: 15_000 });
+        const cells = await row.locator('td').allTextContents();
+        expect(cells[0]).toMatch(/^2026-12-07 \d\d:\d\d EST$/);
+        expect(cells.slice(1)).toEqual(['e2e-clinician read', 'clinician', 'treatment', 'name, medications']);
+
+        const baa = page.locator('[data-testid="hipaa-associates"] tr[data-associate="Acme Claims Processing"]');
+        await baa.waitFor({ timeout: 15_000 });
+        expect(await baa.getAttribute('data-review')).toBe('overdue');
+        expect(await baa.textContent()).toContain('review past due');
+        await shoot(page, '21-privacy-hipaa');
+        expect(errors).toEqual([]);
+        await page.close();
+      },
+      60_000,
+    );
+
+    it.skipIf(!newPresent('pipeda'))(
+      'the PIPEDA evaluator gives the RROSH outcome, and a breach record shows until when it is kept',
+      async () => {
+        const breach = await regimeApi('pipeda', 'breaches', DPO_KEY, {
+          method: 'POST',
+          body: JSON.stringify({
+            title: 'Payroll export on a stolen laptop',
+            detectedAt: '2026-12-05T15:00:00.000Z',
+            categories: ['social insurance number'],
+            affectedCount: 12,
+            risk: 'high',
+            details: {
+              rrosh: {
+                sensitivity: 'high',
+                probabilityOfMisuse: 'medium',
+                factors: ['malicious_intent'],
+                rationale: 'SINs on an unencrypted laptop taken by a thief.',
+              },
+            },
+          }),
+        });
+        expect(breach.status).toBe(201);
+
+        const { page, errors } = await openPage(browser);
+        await page.goto(`${server.url}/privacy?regime=pipeda`);
+        await signIn(page, DPO_KEY);
+        const form = page.getByTestId('pipeda-rrosh');
+        await form.getByLabel('Sensitivity of the information').selectOption('high');
+        await form.getByLabel('Probability of misuse').selectOption('low');
+        await form.getByLabel('Rationale').fill('Health card numbers emailed to a wrong, unknown address.');
+        await form.getByRole('button', { name: 'Evaluate' }).click();
+        const outcome = page.getByTestId('rrosh-outcome');
+        await outcome.waitFor({ timeout: 15_000 });
+        expect(await outcome.getAttribute('data-outcome')).toBe('no_real_risk');
+        // Posted publicly: the probability rises a level, and the risk becomes real.
+        await form.getByRole('checkbox', { name: /publicly exposed/ }).check();
+        await form.getByRole('button', { name: 'Evaluate' }).click();
+        await page.locator('[data-testid="rrosh-outcome"][data-outcome="real_risk"]').waitFor({ timeout: 15_000 });
+        expect(await outcome.textContent()).toContain('Real risk of significant harm');
+        expect(await outcome.textContent()).toContain('medium after the factors');
+
+        const record = page.locator(
+          '[data-testid="pipeda-breach-records"] tr[data-breach="Payroll export on a stolen laptop"]',
+        );
+        await record.waitFor({ timeout: 15_000 });
+        // s. 10.3: 24 months from the day it was determined to have occurred, in Toronto.
+        expect(await record.getByTestId('kept-until').textContent()).toBe('2028-12-05 23:59 EST');
+        expect(await record.textContent()).toContain('real risk');
+        await shoot(page, '22-privacy-pipeda');
+        expect(errors).toEqual([]);
+        await page.close();
+      },
+      60_000,
+    );
+
+    it.skipIf(!newPresent('popia'))(
+      'POPIA: the DPO names the Information Officer, and a second approach without consent is refused with the reason',
+      async () => {
+        // 409: the refused second approach the page shows.
+        const { page, errors } = await openPage(browser, 1280, 900, [409]);
+        await page.goto(`${server.url}/privacy?regime=popia`);
+        await signIn(page, DPO_KEY);
+        const officer = page.getByTestId('popia-officer');
+        await officer.getByTestId('officer-none').waitFor({ timeout: 15_000 });
+        await officer.getByRole('button', { name: 'Edit' }).click();
+        await officer.getByLabel('Name').fill('Thandi Nkosi');
+        await officer.getByLabel('Email').fill('thandi');
+        await officer.getByLabel('Phone').fill('+27 21 555 0100');
+        await officer.getByLabel('Registration number (optional)').fill('IR-2026-0042');
+        await officer.getByRole('button', { name: 'Save' }).click();
+        // Checked in the page first: the email, and the date that goes with the number.
+        await officer.getByText('An email address looks like').waitFor();
+        await officer.getByText('Give the date the Regulator registered the officer.').waitFor();
+        await officer.getByLabel('Email').fill('thandi@example.co.za');
+        await officer.getByLabel('Registered on (optional)').fill('2026-11-02');
+        await officer.getByRole('button', { name: 'Save' }).click();
+        await officer.getByTestId('officer-name').filter({ hasText: 'Thandi Nkosi' }).waitFor({ timeout: 15_000 });
+        expect(await officer.getByTestId('officer-registration').textContent()).toBe(
+          'IR-2026-0042, registered 2026-11-02',
+        );
+        const stored = await regimeApi('popia', 'popia/information-officer', DPO_KEY);
+        expect(stored.body).toMatchObject({
+          registered: true,
+          officer: { name: 'Thandi Nkosi', registeredAt: '2026-11-01T22:00:00.000Z' },
+        });
+
+        const marketing = page.getByTestId('popia-marketing');
+        await marketing.getByLabel('Identified by').selectOption('email');
+        await marketing.getByLabel('Person').fill('sipho@example.co.za');
+        await marketing.getByLabel('Channel').selectOption('sms');
+        await marketing.getByRole('button', { name: 'Record approach' }).click();
+        await marketing.getByTestId('marketing-result').filter({ hasText: 'Approach by sms recorded.' }).waitFor({
+          timeout: 15_000,
+        });
+        await page.locator('[data-testid="marketing-status"][data-status="approached_once"]').waitFor();
+        await marketing.getByRole('button', { name: 'Record approach' }).click();
+        const refusal = marketing.getByTestId('marketing-error').getByRole('alert');
+        await refusal.waitFor({ timeout: 15_000 });
+        expect(await refusal.textContent()).toContain('already approached once on 2026-12-07 without consent');
+        expect(await refusal.textContent()).toContain('POPIA s.69(1)(b)');
+        await shoot(page, '23-privacy-popia');
+        expect(errors).toEqual([]);
+        await page.close();
+      },
+      60_000,
+    );
   });
 
   /** The user's accepted events, as the service counts them in Redis. */

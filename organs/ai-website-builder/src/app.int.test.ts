@@ -52,6 +52,7 @@ beforeAll(async () => {
     contactRateLimit: { limit: 4, windowMs: 3_600_000 },
   });
   await builder.start();
+  await builder.ready(); // start() serves not ready after a few seconds without MongoDB; a loaded machine may need longer
 });
 
 afterAll(async () => {

@@ -93,6 +93,8 @@ export type WebsiteBuilderService = Service & {
   readonly pool: BrowserPool;
   readonly publisher: Publisher;
   readonly mongo: MongoConnection;
+  /** Resolves once MongoDB is connected and prepared (or the service stopped), after start(). */
+  readonly ready: () => Promise<void>;
 };
 
 const SiteParams = z.object({
@@ -668,7 +670,7 @@ export function createWebsiteBuilderService(options: WebsiteBuilderOptions): Web
     },
   });
 
-  return Object.assign(service, { sites, pool, publisher, mongo });
+  return Object.assign(service, { sites, pool, publisher, mongo, ready: bootstrap.settled });
 }
 
 /** Several rendered pages as one document for the PDF: each page's main content, page breaks between. */

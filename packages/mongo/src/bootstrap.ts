@@ -4,7 +4,7 @@
  * a few seconds at most: without MongoDB the service listens anyway — not ready, its
  * writes answering 503 — and keeps trying in the background.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { type RetryingStartup, retryingStartup } from '@azora/service-kit';
 import type { MongoConnection } from './index.ts';
 
 export interface MongoBootstrapOptions {
@@ -25,56 +25,13 @@ export interface MongoBootstrapOptions {
   startWaitMs?: number;
 }
 
-export interface MongoBootstrap {
-  readonly name: string;
-  /** The database is connected and prepared. */
-  readonly done: boolean;
-  start: () => Promise<void>;
-  /** Stops trying and waits for an attempt under way. */
-  close: () => Promise<void>;
-}
+/** The kit's retrying start-up (`retryingStartup`), connected to MongoDB first. */
+export type MongoBootstrap = RetryingStartup;
 
 export function mongoBootstrap(options: MongoBootstrapOptions): MongoBootstrap {
-  const { mongo, logger, subject } = options;
-  const stopping = new AbortController();
-  let done = false;
-  let running: Promise<void> | undefined;
-
-  const prepare = async () => {
-    await mongo.open(stopping.signal);
-    while (!stopping.signal.aborted) {
-      try {
-        await options.prepare();
-        done = true;
-        options.onPrepared?.(stopping.signal);
-        return;
-      } catch (error) {
-        logger.warn({ err: error }, `preparing ${subject} failed; retrying`);
-        await sleep(1000, undefined, { signal: stopping.signal }).catch(() => {});
-      }
-    }
-  };
-
-  return {
-    name: options.name,
-    get done() {
-      return done;
-    },
-    start: async () => {
-      running = prepare().catch((error: unknown) => {
-        if (!stopping.signal.aborted) logger.error({ err: error }, `${subject} could not start`);
-      });
-      const waited = new AbortController();
-      await Promise.race([
-        running,
-        sleep(options.startWaitMs ?? 5000, undefined, { signal: waited.signal }).catch(() => {}),
-      ]);
-      waited.abort();
-      if (!done) logger.warn('MongoDB is not answering yet; serving (not ready) while connecting');
-    },
-    close: async () => {
-      stopping.abort();
-      await running;
-    },
-  };
+  return retryingStartup({
+    ...options,
+    connect: (signal) => options.mongo.open(signal),
+    notReadyMessage: 'MongoDB is not answering yet; serving (not ready) while connecting',
+  });
 }

@@ -35,6 +35,24 @@ export const REDACT_PATHS = [
   ...SENSITIVE_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
 ];
 
+/** Query parameters whose values are personal or secret (`?subject=email:…`): logged as `[redacted]`. */
+const SENSITIVE_QUERY = new RegExp(`^(${[...SENSITIVE_FIELDS, 'subject', 'key'].join('|')})$`, 'i');
+
+/** The URL as logged: the path and query, with the values of sensitive query parameters censored. */
+export function loggedUrl(originalUrl: string): string {
+  const mark = originalUrl.indexOf('?');
+  if (mark < 0) return originalUrl;
+  const params = new URLSearchParams(originalUrl.slice(mark + 1));
+  let censored = false;
+  for (const name of new Set(params.keys())) {
+    if (SENSITIVE_QUERY.test(name)) {
+      params.set(name, '[redacted]');
+      censored = true;
+    }
+  }
+  return censored ? `${originalUrl.slice(0, mark)}?${params.toString()}` : originalUrl;
+}
+
 /** Probes and scrapes are not logged per request: they would drown everything else. */
 const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
 
@@ -79,7 +97,7 @@ export function requestLogger(logger: Logger): RequestHandler {
       logger[level](
         {
           ...ids,
-          req: { method: req.method, url: req.originalUrl },
+          req: { method: req.method, url: loggedUrl(req.originalUrl) },
           res: { statusCode: status },
           responseTimeMs: Math.round((performance.now() - started) * 10) / 10,
         },

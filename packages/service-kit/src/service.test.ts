@@ -192,6 +192,17 @@ describe('request logs', () => {
     expect(signup).toMatchObject({ reqId: 'req-123', traceId });
   });
 
+  it('censor personal values in the query string', async () => {
+    const { lines, logger } = captureLogs();
+    const { app } = buildService(logger);
+    await request(app).get('/orders/7?expand=lines&subject=email%3Aana%40example.com&email=b%40example.com');
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('example.com');
+    expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({
+      req: { url: '/orders/7?expand=lines&subject=%5Bredacted%5D&email=%5Bredacted%5D' },
+    });
+  });
+
   it('do not log health probes and metrics scrapes', async () => {
     const { lines, logger } = captureLogs();
     const { app } = buildService(logger);

@@ -6,3 +6,4 @@ export { createTestMqtt, type TestMqtt, testMqttUrl } from './mqtt.ts';
 export { adminDatabaseUrl, createTestDatabase, type TestDatabase } from './postgres.ts';
 export { type NodeProcess, type NodeProcessOptions, startNodeProcess } from './process.ts';
 export { createTestRedis, type TestRedis, testRedisUrl } from './redis.ts';
+export { GiveUp, waitFor } from './wait.ts';

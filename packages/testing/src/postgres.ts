@@ -10,7 +10,13 @@ export interface TestDatabase {
   name: string;
   /** Connection string for the new, empty database. */
   url: string;
-  /** Drops the database (terminating any connections left open). */
+  /**
+   * A pool of raw connections to the database, for what a test reads or tampers with
+   * behind the service's back. Its connections' errors are ignored: `drop` ends the pool,
+   * but pg closes sockets after `end()` resolves, and the drop terminates what is left.
+   */
+  pool: (max?: number) => pg.Pool;
+  /** Drops the database (ending its pools, terminating any connections left open). */
   drop: () => Promise<void>;
 }
 
@@ -37,9 +43,19 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
   await withAdmin((client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(adminDatabaseUrl());
   url.pathname = `/${name}`;
+  const pools: pg.Pool[] = [];
   return {
     name,
     url: url.toString(),
-    drop: () => withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+    pool: (max = 1) => {
+      const pool = new pg.Pool({ connectionString: url.toString(), max });
+      pool.on('error', () => {});
+      pools.push(pool);
+      return pool;
+    },
+    drop: async () => {
+      await Promise.all(pools.filter((pool) => !pool.ending).map((pool) => pool.end()));
+      await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
   };
 }

@@ -51,6 +51,8 @@ export type MintService = Service & {
   readonly ledger: Ledger;
   readonly sweeper: Sweeper;
   readonly mongo: MongoConnection;
+  /** Resolves once MongoDB is connected and prepared (or the service stopped), after start(). */
+  readonly ready: () => Promise<void>;
 };
 
 const text = (max: number) =>
@@ -417,7 +419,7 @@ export function createMintService(options: MintOptions): MintService {
     },
   });
 
-  return Object.assign(service, { ledger, sweeper, mongo });
+  return Object.assign(service, { ledger, sweeper, mongo, ready: bootstrap.settled });
 }
 
 /** Refusals become problems with a `code`; MongoDB being away is a 503 the client may retry. */
@@ -458,7 +460,7 @@ function bootstrapResource(parts: {
   logger: Logger;
   options: MintOptions;
   runInvariantCheck: () => Promise<InvariantReport>;
-}): Resource & { readonly done: boolean } {
+}): Resource & { readonly done: boolean; settled: () => Promise<void> } {
   const { mongo, ledger, sweeper, logger, options } = parts;
   const intervalMs = options.invariantCheckIntervalMs ?? DEFAULTS.INVARIANT_CHECK_INTERVAL_MS;
   let checks: Promise<void> | undefined;
@@ -496,6 +498,7 @@ function bootstrapResource(parts: {
       return bootstrap.done;
     },
     start: bootstrap.start,
+    settled: bootstrap.settled,
     close: async () => {
       await bootstrap.close();
       await sweeper.stop();

@@ -29,6 +29,7 @@ beforeAll(async () => {
     invariantCheckIntervalMs: 0,
   });
   await mint.start();
+  await mint.ready(); // start() serves not ready after a few seconds without MongoDB; a loaded machine may need longer
 });
 
 afterAll(async () => {

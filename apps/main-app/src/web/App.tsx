@@ -1,5 +1,6 @@
 import { type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { AssistantPage } from './pages/Assistant.tsx';
+import { PrivacyPage } from './pages/Privacy.tsx';
 import { RecommendationsPage } from './pages/Recommendations.tsx';
 import { SentimentPage } from './pages/Sentiment.tsx';
 import { StatusPage } from './pages/Status.tsx';
@@ -15,6 +16,7 @@ const PAGES = [
   { path: '/recommendations', label: 'Recommendations', title: 'Recommendations', Page: RecommendationsPage },
   { path: '/wallet', label: 'Wallet', title: 'AZR wallet', Page: WalletPage },
   { path: '/website-builder', label: 'Website builder', title: 'Website builder', Page: WebsiteBuilderPage },
+  { path: '/privacy', label: 'Privacy', title: 'Privacy requests', Page: PrivacyPage },
 ] as const;
 
 function currentPath(): string {

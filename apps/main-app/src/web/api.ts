@@ -61,6 +61,8 @@ interface Problem {
   failure?: string;
   code?: string;
   errors?: { path: string; message: string }[];
+  /** Some routes answer `{ error: why }` instead of a problem detail. */
+  error?: unknown;
 }
 
 export interface ApiInit extends RequestInit {
@@ -95,7 +97,11 @@ export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
   }
   if (!response.ok) {
     const problem = (body ?? {}) as Problem;
-    const message = problem.detail ?? problem.title ?? `HTTP ${response.status}`;
+    const message =
+      problem.detail ??
+      (typeof problem.error === 'string' ? problem.error : undefined) ??
+      problem.title ??
+      `HTTP ${response.status}`;
     throw new ApiError(response.status, message, problem.upstream, problem.errors, problem.failure, problem.code);
   }
   return body as T;
@@ -316,3 +322,279 @@ export async function fetchWithCredential(path: string, accept: string): Promise
     problem.code,
   );
 }
+
+// The jurisdiction services (gdpr-compliance, ccpa-compliance, lgpd-compliance): data-subject
+// requests with statutory deadlines, the PII scanner and the compliance summary.
+
+export interface ComplianceRegime {
+  regime: string;
+  name: string;
+  timeZone: string;
+  requestTypes: { type: string; label: string; legalReference: string }[];
+  lawfulBases: { id: string; label: string; legalReference: string }[];
+  extension: { maxCount: number; description: string; legalReference: string } | null;
+  pausesWhileVerifying: boolean;
+}
+export interface InterimDeadline {
+  name: string;
+  label: string;
+  legalReference: string;
+  dueAt: string;
+  doneAt: string | null;
+}
+export interface DsrRequest {
+  id: string;
+  type: string;
+  typeLabel: string;
+  legalReference: string;
+  status: 'received' | 'identity_verified' | 'in_progress' | 'completed' | 'rejected' | (string & {});
+  receivedAt: string;
+  dueAt: string | null;
+  originalDueAt: string | null;
+  clockPaused: boolean;
+  overdue: boolean;
+  interim: InterimDeadline[];
+  extensions: { at: string; reason: string; previousDueAt: string; dueAt: string; by: string }[];
+  lookBackFrom: string | null;
+  subject: { id: string; kind: string };
+  verifiedAt: string | null;
+  completedAt: string | null;
+  rejectedAt: string | null;
+  rejectionReason: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+export interface PiiFinding {
+  type: string;
+  start: number;
+  end: number;
+  confidence: number;
+}
+export interface PiiScan {
+  findings: PiiFinding[];
+  redacted?: string;
+}
+export interface ComplianceSummary {
+  regime: string;
+  name: string;
+  requests: { open: number; overdue: number };
+  breaches: { open: number; contained: number; closed: number };
+  notifications: { pending: number; missed: number };
+  score: number;
+}
+
+// The four regimes' own routes (hipaa-compliance, sox-compliance, pipeda-compliance,
+// south-african-compliance), beside the core's above.
+
+const HIPAA = '/api/hipaa-compliance';
+const SOX = '/api/sox-compliance';
+const PIPEDA = '/api/pipeda-compliance';
+const POPIA = '/api/south-african-compliance';
+const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
+
+export interface PhiAccess {
+  id: string;
+  at: string;
+  kind: 'read' | 'disclosure' | (string & {});
+  outcome: 'ok' | 'refused' | (string & {});
+  recordId: string;
+  patient: { subjectId: string };
+  accessor: string;
+  role: string;
+  purpose: string;
+  fields: string[];
+  withheld: string[];
+  recipient: string | null;
+  description: string | null;
+  reason: string | null;
+}
+export interface PhiAccounting {
+  patient?: { subjectId: string };
+  accessor?: string;
+  from: string;
+  to: string;
+  truncated: boolean;
+  entries: PhiAccess[];
+}
+export interface BusinessAssociate {
+  id: string;
+  name: string;
+  services: string[];
+  phiCategories: string[];
+  signedAt: string | null;
+  reviewDueAt: string;
+  lastReviewedAt: string | null;
+  terminatedAt: string | null;
+  active: boolean;
+  signed: boolean;
+  reviewOverdue: boolean;
+}
+
+/** §164.528: every read and disclosure of one patient's PHI (`kind:value`), refused reads included. */
+export const hipaaAccounting = (patient: string) =>
+  api<PhiAccounting>(`${HIPAA}/phi/accounting?${q({ patient })}`, { auth: true });
+export const hipaaAssociates = () =>
+  api<{ associates: BusinessAssociate[] }>(`${HIPAA}/baa/associates`, { auth: true }).then((a) => a.associates);
+
+export interface SoxChange {
+  id: string;
+  title: string;
+  system: string;
+  description: string;
+  risk: 'low' | 'medium' | 'high' | (string & {});
+  status: 'requested' | 'approved' | 'rejected' | 'deployed' | (string & {});
+  requestedBy: string;
+  requestedAt: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  rejectedBy: string | null;
+  rejectedAt: string | null;
+  rejectionReason: string | null;
+  deployedBy: string | null;
+  deployedAt: string | null;
+}
+export interface SoxDeficiency {
+  id: string;
+  controlId: string;
+  testId: string | null;
+  severity: string;
+  description: string;
+  identifiedAt: string;
+  status: 'open' | 'remediated' | (string & {});
+  remediatedAt: string | null;
+  remediation: string | null;
+}
+export interface SoxControl {
+  id: string;
+  key: string;
+  title: string;
+}
+export interface SoxCertification {
+  id: string;
+  quarter: string;
+  periodEnd: string;
+  dueAt: string;
+  dueDate: string;
+  complete: boolean;
+  completedAt: string | null;
+  overdue: boolean;
+  officers: { subject: string; title: string; statement: string | null; attestedAt: string | null }[];
+}
+
+export const soxChanges = () => api<{ changes: SoxChange[] }>(`${SOX}/changes`, { auth: true }).then((a) => a.changes);
+export const soxRequestChange = (change: { title: string; system: string; description: string; risk: string }) =>
+  api<SoxChange>(`${SOX}/changes`, { method: 'POST', auth: true, json: change });
+/** Approve, reject (with the reason) or deploy; the service refuses the requester's own change with a 403. */
+export const soxChangeStep = (id: string, step: 'approve' | 'reject' | 'deploy', text?: string) =>
+  api<SoxChange>(`${SOX}/changes/${encodeURIComponent(id)}/${step}`, {
+    method: 'POST',
+    auth: true,
+    json: step === 'reject' ? { reason: text } : text ? { note: text } : {},
+  });
+export const soxOpenDeficiencies = () =>
+  api<{ deficiencies: SoxDeficiency[] }>(`${SOX}/deficiencies?${q({ status: 'open' })}`, { auth: true }).then(
+    (a) => a.deficiencies,
+  );
+export const soxControls = () =>
+  api<{ controls: SoxControl[] }>(`${SOX}/controls`, { auth: true }).then((a) => a.controls);
+export const soxCertifications = () =>
+  api<{ certifications: SoxCertification[] }>(`${SOX}/certifications`, { auth: true }).then((a) => a.certifications);
+export const soxAttest = (id: string, statement: string) =>
+  api<SoxCertification>(`${SOX}/certifications/${encodeURIComponent(id)}/attest`, {
+    method: 'POST',
+    auth: true,
+    json: { statement },
+  });
+
+export type RroshLevel = 'low' | 'medium' | 'high';
+export interface RroshRule {
+  legalReference: string;
+  rule: string;
+  levels: RroshLevel[];
+  factors: Record<string, string>;
+  harms: Record<string, string>;
+}
+export interface RroshInput {
+  sensitivity: RroshLevel;
+  probabilityOfMisuse: RroshLevel;
+  factors: string[];
+  harms?: string[];
+  rationale: string;
+}
+export interface RroshAssessment {
+  rrosh: {
+    sensitivity: RroshLevel;
+    probabilityOfMisuse: RroshLevel;
+    adjustedProbability: RroshLevel;
+    factors: string[];
+    harms: string[];
+    rationale: string;
+    computedOutcome: 'real_risk' | 'no_real_risk';
+    outcome: 'real_risk' | 'no_real_risk';
+    overridden: boolean;
+  };
+}
+export interface BreachRecord {
+  id: string;
+  title: string;
+  state: string;
+  detectedAt: string;
+  rroshOutcome: string | null;
+  keptUntil: string;
+  deletable: boolean;
+}
+
+export const pipedaRroshRule = () => api<RroshRule>(`${PIPEDA}/pipeda/rrosh-rule`, { auth: true });
+/** The assessment as the service would record it, without recording a breach. */
+export const pipedaEvaluate = (rrosh: RroshInput) =>
+  api<RroshAssessment>(`${PIPEDA}/pipeda/rrosh/evaluate`, { method: 'POST', auth: true, json: { rrosh } });
+export const pipedaBreachRecords = () =>
+  api<{ records: BreachRecord[] }>(`${PIPEDA}/pipeda/breach-records`, { auth: true }).then((a) => a.records);
+export const pipedaDeleteBreach = (id: string) =>
+  api<{ id: string; deleted: true }>(`${PIPEDA}/breaches/${encodeURIComponent(id)}`, { method: 'DELETE', auth: true });
+
+export interface PopiaPerson {
+  name: string;
+  email: string;
+  phone: string;
+}
+export interface InformationOfficerPerson extends PopiaPerson {
+  /** With `registeredAt`, once the Information Regulator has registered the officer (both or neither). */
+  registrationNumber: string | null;
+  registeredAt: string | null;
+}
+export interface InformationOfficer {
+  officer: InformationOfficerPerson | null;
+  deputies: PopiaPerson[];
+  registered: boolean;
+}
+export type MarketingChannel = 'email' | 'sms' | 'phone' | 'post';
+export interface MarketingApproach {
+  id: string;
+  channel: MarketingChannel | (string & {});
+  purpose: string | null;
+  kind?: string | null;
+  at: string;
+  by?: string;
+}
+export interface MarketingStatus {
+  subject: string;
+  status: 'not_approached' | 'approached_once' | 'consented' | 'refused' | (string & {});
+  approaches: MarketingApproach[];
+  refusedApproaches?: (MarketingApproach & { reason: string | null })[];
+  decisions: { id: string; decision: 'consented' | 'refused' | (string & {}); at: string; by?: string }[];
+}
+
+export const popiaInformationOfficer = () =>
+  api<InformationOfficer>(`${POPIA}/popia/information-officer`, { auth: true });
+export const popiaSaveInformationOfficer = (body: {
+  officer: InformationOfficerPerson | null;
+  deputies: PopiaPerson[];
+}) => api<InformationOfficer>(`${POPIA}/popia/information-officer`, { method: 'PUT', auth: true, json: body });
+export const popiaMarketing = (subject: string) =>
+  api<MarketingStatus>(`${POPIA}/popia/marketing?${q({ subject })}`, { auth: true });
+/** s.69: one approach for consent per subject; a second is refused with a 409 and its reason. */
+export const popiaRecordApproach = (body: { subject: string; channel: MarketingChannel; purpose?: string }) =>
+  api<unknown>(`${POPIA}/popia/marketing/approaches`, { method: 'POST', auth: true, json: body });
+export const popiaRecordDecision = (body: { subject: string; decision: 'consented' | 'refused' }) =>
+  api<unknown>(`${POPIA}/popia/marketing/decisions`, { method: 'POST', auth: true, json: body });

@@ -99,7 +99,7 @@ export function parseKeyring(spec: string): Keyring {
   return new Keyring(keys);
 }
 
-export type IdentifierKind = 'email' | 'phone' | 'national_id' | 'customer_id' | 'other';
+export type IdentifierKind = 'email' | 'phone' | 'national_id' | 'sa_id' | 'customer_id' | 'other';
 
 /**
  * The form an identifier is compared in: emails in lower case, phone numbers as their
@@ -113,6 +113,7 @@ export function normalizeIdentifier(kind: IdentifierKind, value: string): string
     case 'phone':
       return (text.startsWith('+') ? '+' : '') + text.replace(/\D/g, '');
     case 'national_id':
+    case 'sa_id':
     case 'customer_id':
       return text.replace(/[\s.\-/]/g, '').toUpperCase();
     default:

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { retryingStartup } from './startup.ts';
+
+const quiet = () => {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    logger: { warn: (o: object | string, m?: string) => warnings.push(m ?? String(o)), error: () => {} },
+  };
+};
+
+describe('retryingStartup', () => {
+  it('serves not ready while preparing fails, retries until it works, then runs onPrepared once', async () => {
+    const { logger, warnings } = quiet();
+    let attempts = 0;
+    let prepared = 0;
+    const startup = retryingStartup({
+      name: 'db',
+      subject: 'the store',
+      logger,
+      prepare: async () => {
+        attempts++;
+        if (attempts < 3) throw new Error('not yet');
+      },
+      onPrepared: () => prepared++,
+      notReadyMessage: 'serving not ready',
+      startWaitMs: 1,
+      retryMs: 5,
+    });
+    await startup.start();
+    expect(startup.done).toBe(false);
+    expect(warnings).toContain('serving not ready');
+    await startup.settled();
+    expect(startup.done).toBe(true);
+    expect([attempts, prepared]).toEqual([3, 1]);
+    expect(warnings.filter((w) => w === 'preparing the store failed; retrying')).toHaveLength(2);
+    await startup.close();
+  });
+
+  it('stops retrying when closed', async () => {
+    const { logger } = quiet();
+    let attempts = 0;
+    const startup = retryingStartup({
+      name: 'db',
+      subject: 'the store',
+      logger,
+      connect: async () => {},
+      prepare: async () => {
+        attempts++;
+        throw new Error('never');
+      },
+      notReadyMessage: 'serving not ready',
+      startWaitMs: 1,
+      retryMs: 60_000,
+    });
+    await startup.start();
+    await startup.close();
+    await startup.settled();
+    expect(startup.done).toBe(false);
+    expect(attempts).toBe(1);
+  });
+});

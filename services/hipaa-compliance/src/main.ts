@@ -1,0 +1,3 @@
+import { runComplianceService } from '@azora/compliance-core';
+
+await runComplianceService('hipaa-compliance', 'hipaa', new URL('../package.json', import.meta.url));
