@@ -3,7 +3,7 @@
 // for the schema; their catalogs must match, table by table, column by column.
 import { readdir, readFile } from 'node:fs/promises';
 import { createTestDatabase, type TestDatabase } from '@azora/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MigrationError, migrate, pendingMigrations, readMigrations } from './migrate.ts';
 import { sqlForSchema } from './schema-engine.ts';
