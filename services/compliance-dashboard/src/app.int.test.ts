@@ -80,6 +80,7 @@ describe('compliance-dashboard over live jurisdiction services', () => {
   let hanging: StartedApp;
   let iot: StartedApp;
   let deadPort: number;
+  const iotRequests: { traceparent?: string | string[]; apiKey?: string | string[] }[] = [];
   let db: TestDatabase;
   const dashboards: DashboardService[] = [];
   let overdueRequestId: string;
@@ -134,6 +135,7 @@ describe('compliance-dashboard over live jurisdiction services', () => {
     }
     hanging = await startApp(() => {});
     iot = await startApp((req, res) => {
+      iotRequests.push({ traceparent: req.headers.traceparent, apiKey: req.headers['x-api-key'] });
       const authorised = req.headers['x-api-key'] === KEYS.auditor;
       res.writeHead(authorised ? 200 : 401, { 'content-type': 'application/json' });
       res.end(JSON.stringify(authorised ? IOT_SUMMARY : { title: 'Unauthorized' }));
@@ -383,6 +385,51 @@ describe('compliance-dashboard over live jurisdiction services', () => {
       /compliance_dashboard_alerts_acknowledged\{kind="deadline",service="compliance-dashboard"\} 1/,
     );
     expect(text).toMatch(/compliance_dashboard_alerts_open\{kind="deadline",service="compliance-dashboard"\} 1/);
+  });
+
+  it('carries the caller’s trace (W3C traceparent) and its auditor key to the upstreams', async () => {
+    const dashboard = await build({ cacheTtlMs: 0 });
+    iotRequests.length = 0;
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await request(dashboard.app)
+      .get(`${API}/overview`)
+      .set(as('auditor'))
+      .set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`)
+      .expect(200);
+    expect(iotRequests).toHaveLength(1);
+    expect(iotRequests[0]?.apiKey).toBe(KEYS.auditor);
+    expect(iotRequests[0]?.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(iotRequests[0]?.traceparent).not.toContain('00f067aa0ba902b7');
+  });
+
+  it('shows the IoT integration as unreachable when it refuses the dashboard’s key, and says degraded', async () => {
+    const dashboard = createDashboardService({
+      databaseUrl: db.url,
+      auth: createAuth({ apiKeys: parseApiKeys(`auditor-1:auditor:${DASH_KEYS.auditor}`) }),
+      apiKey: 'a-key-nobody-accepts-0123456789',
+      upstreamUrls: { 'gdpr-compliance': servers.gdpr?.url as string, 'quantum-iot-integration': iot.url },
+      upstreamTimeoutMs: 1000,
+      cacheTtlMs: 0,
+      logger: createLogger('compliance-dashboard', 'silent'),
+      now: () => NOW,
+    });
+    dashboards.push(dashboard);
+    await dashboard.start();
+    await dashboard.ready();
+    const overview = await overviewOf(dashboard);
+    expect(overview.status).toBe('degraded');
+    expect(overview.iot).toEqual({
+      reachable: false,
+      error: expect.stringMatching(/quantum-iot-integration answered 401/),
+      lastSuccessAt: null,
+    });
+    // A 401 from GDPR is no answer either: no numbers, no alerts from it.
+    expect(regimeOf(overview, 'gdpr-compliance')).toMatchObject({
+      reachable: false,
+      error: expect.stringMatching(/answered 401/),
+    });
+    expect(overview.alerts).toEqual([]);
+    expect(overview.deadlines).toEqual([]);
   });
 
   it('answers bad input with a 4xx problem, never a 5xx', async () => {
