@@ -96,6 +96,8 @@ export interface ReachableRegime {
   failingControls: { id: string; title: string; evidence: string }[];
   /** The IoT integration's recent findings under this regime. */
   iotFindings: IotSummary['findings']['recent'];
+  /** True when the service had more open requests or breaches than the dashboard lists. */
+  timelineTruncated: boolean;
 }
 
 export interface UnreachableRegime {
@@ -172,6 +174,7 @@ export class Aggregator {
   private cached: { snapshot: Snapshot; at: number } | undefined;
   private inflight: Promise<Snapshot> | undefined;
   private readonly lastSuccess = new Map<string, string>();
+  private readonly reachable = new Map<string, boolean>();
   /** Upstream rounds run so far (tests and the TTL check read it). */
   rounds = 0;
 
@@ -179,6 +182,18 @@ export class Aggregator {
 
   constructor(options: AggregatorOptions) {
     this.options = options;
+  }
+
+  /** Logs an upstream going away or coming back, once per change rather than once per round. */
+  private noteReachability(service: string, reachable: boolean, error?: string) {
+    const was = this.reachable.get(service);
+    this.reachable.set(service, reachable);
+    if (was === reachable) return;
+    if (reachable) {
+      if (was === false) this.options.logger.info({ upstream: service }, 'upstream answers again');
+    } else {
+      this.options.logger.warn({ upstream: service, error }, 'upstream unreachable: shown as such until it answers');
+    }
   }
 
   /** The latest round if younger than the TTL; otherwise the round under way, or a new one. */
@@ -247,6 +262,11 @@ export class Aggregator {
             lastSuccessAt: this.lastSuccess.get(iot.service) ?? null,
           };
     if (iotResult.status === 'fulfilled') this.lastSuccess.set(iot.service, fetchedAt);
+    this.noteReachability(
+      iot.service,
+      iotResult.status === 'fulfilled',
+      'error' in iotState ? iotState.error : undefined,
+    );
     const findings = iotResult.status === 'fulfilled' ? iotResult.value.findings.recent : [];
 
     const entries: RegimeEntry[] = [];
@@ -259,7 +279,7 @@ export class Aggregator {
       const { service, regime, name } = upstream;
       if (result.status === 'rejected') {
         const error = describeFailure(result.reason);
-        this.options.logger.warn({ upstream: service, error }, 'jurisdiction service unreachable');
+        this.noteReachability(service, false, error);
         entries.push({
           service,
           regime,
@@ -270,6 +290,7 @@ export class Aggregator {
         });
         return;
       }
+      this.noteReachability(service, true);
       this.lastSuccess.set(service, fetchedAt);
       const { summary, assessment, breaches, openRequests } = result.value;
       entries.push({
@@ -291,6 +312,8 @@ export class Aggregator {
           .filter((c) => c.status === 'fail')
           .map(({ id, title, evidence }) => ({ id, title, evidence })),
         iotFindings: findings.filter((f) => f.regime === regime),
+        // More open requests or breaches than one list call returns: the timeline shows the first ones.
+        timelineTruncated: openRequests.length < summary.requests.open || breaches.length >= LIST_LIMIT,
       });
 
       for (const request of openRequests) {

@@ -209,6 +209,7 @@ describe('compliance-dashboard over live jurisdiction services', () => {
       requests: { open: 1, overdue: 1 },
       breaches: { open: 1, contained: 0, closed: 0 },
       notifications: { pending: 2, missed: 0, nextDueAt: hours(12) },
+      timelineTruncated: false,
     });
     expect(card.score).toBeLessThan(100);
     expect(card.reasons).toHaveLength(assessment.reasons.length);

@@ -50,7 +50,7 @@ export const configShape = {
     .int({ error: 'must be a whole number of hours from 1 to 720' })
     .min(1, { error: 'must be a whole number of hours from 1 to 720' })
     .max(720, { error: 'must be a whole number of hours from 1 to 720' })
-    .default(24),
+    .default(48),
   ...upstreamUrlShape(),
 };
 
