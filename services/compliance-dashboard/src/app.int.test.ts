@@ -433,6 +433,25 @@ describe('compliance-dashboard over live jurisdiction services', () => {
     expect(overview.deadlines).toEqual([]);
   });
 
+  it('without its own database: not ready (503) and the API answers 503 problems, never a 500', async () => {
+    const dashboard = createDashboardService({
+      databaseUrl: `postgres://postgres@127.0.0.1:${deadPort}/nowhere`,
+      auth: createAuth({ apiKeys: parseApiKeys(`dpo-1:dpo:${DASH_KEYS.dpo}`) }),
+      apiKey: KEYS.auditor,
+      upstreamUrls: { 'gdpr-compliance': servers.gdpr?.url as string },
+      cacheTtlMs: 0,
+      logger: createLogger('compliance-dashboard', 'silent'),
+    });
+    dashboards.push(dashboard);
+    await dashboard.start();
+    const ready = await request(dashboard.app).get('/health/ready').expect(503);
+    expect(ready.body).toMatchObject({ status: 'not_ready', checks: { postgres: { status: 'fail', required: true } } });
+    const res = await request(dashboard.app).get(`${API}/overview`).set(as('dpo')).expect(503);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.headers['retry-after']).toBe('2');
+    await request(dashboard.app).get('/health').expect(200);
+  });
+
   it('answers bad input with a 4xx problem, never a 5xx', async () => {
     const dashboard = await build({ cacheTtlMs: 60_000 });
     const post = (id: string) =>
