@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getService, SERVICES } from '@azora/catalog';
+import { getService, JURISDICTION_SERVICES, SERVICES } from '@azora/catalog';
 import { GiveUp, mongoCommand, waitFor } from '@azora/testing';
 import mqtt from 'mqtt';
 import pg from 'pg';
@@ -190,6 +190,9 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
           env.push('-e', `DATABASE_URL=postgres://postgres:ci@postgres:5432/azora_${database}`);
         }
         if (entry.group === 'compliance') for (const [key, value] of IDENTITY_KEYS) env.push('-e', `${key}=${value}`);
+        // The key a reader of the jurisdiction services (compliance-dashboard) calls them with.
+        if (entry.calls.some((upstream) => (JURISDICTION_SERVICES as readonly string[]).includes(upstream)))
+          env.push('-e', `COMPLIANCE_API_KEY=${randomBytes(24).toString('hex')}`);
         if (entry.infrastructure.includes('mongodb')) {
           const mongo = standins.get('mongo:7.0.16') as string;
           const { stdout } = await docker(['run', '-d', '--network', network, '--network-alias', 'mongodb', mongo]);
@@ -780,6 +783,27 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
       expect(metrics).toMatch(/^compliance_requests_overdue\{regime="lgpd",service="lgpd-compliance"\} 1$/m);
       expect(await (await fetch(`${base}/audit/verify`, { headers: dpo })).json()).toMatchObject({ ok: true });
     }, 60_000);
+
+    it('shows that request on the compliance dashboard, which reads every regime with its auditor key', async () => {
+      interface Overview {
+        regimes: { regime: string; reachable: boolean; requests?: object }[];
+        alerts: { id: string }[];
+      }
+      const overview = await waitFor(
+        'the dashboard reading all seven regimes',
+        async () => {
+          const res = await fetch('http://127.0.0.1:4086/api/compliance-dashboard/overview', { headers: dpo });
+          const body = (await res.json()) as Overview;
+          return res.status === 200 && body.regimes.every((r) => r.reachable) ? body : undefined;
+        },
+        60_000,
+      );
+      expect(overview.regimes.map((r) => r.regime).sort()).toEqual(
+        ['ccpa', 'gdpr', 'hipaa', 'lgpd', 'pipeda', 'popia', 'sox'].sort(),
+      );
+      expect(overview.regimes.find((r) => r.regime === 'lgpd')?.requests).toEqual({ open: 1, overdue: 1 });
+      expect(overview.alerts.map((a) => a.id)).toContain(`overdue:lgpd-compliance:${requestId}`);
+    }, 90_000);
 
     it('keeps requests and the audit chain across a restart of Postgres and of the service', async () => {
       for (const service of ['postgres', 'lgpd-compliance']) {

@@ -44,7 +44,7 @@ describe('selectServices', () => {
     expect(chatbot.present.map((s) => s.name)).toEqual(['ai-sentiment', 'ai-chatbot']);
     expect(chatbot.missing).toEqual([]);
 
-    // automated-reporting → compliance-dashboard → the seven jurisdiction services.
+    // automated-reporting → compliance-dashboard → the seven jurisdiction services and the IoT integration.
     const reporting = selectServices(root, SERVICES, ['automated-reporting']);
     expect(reporting.present).toEqual([]);
     expect(reporting.missing.map((s) => s.name).sort()).toEqual(
@@ -58,6 +58,7 @@ describe('selectServices', () => {
         'pipeda-compliance',
         'lgpd-compliance',
         'south-african-compliance',
+        'quantum-iot-integration',
       ].sort(),
     );
   });

@@ -170,7 +170,10 @@ describe('devCredentials', () => {
         .sort(),
     );
     for (const { key } of generated) expect(key).toMatch(/^[A-Za-z0-9_-]{32,}$/);
-    expect(env).toEqual({ API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(',') });
+    expect(env).toEqual({
+      API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(','),
+      COMPLIANCE_API_KEY: generated.find(({ role }) => role === 'auditor')?.key,
+    });
   });
 
   it('makes new keys on every run', () => {

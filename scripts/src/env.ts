@@ -133,7 +133,15 @@ export function devCredentials(inherited: NodeJS.ProcessEnv): DevCredentials {
     role,
     key: randomBytes(24).toString('base64url'),
   }));
-  return { env: { API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(',') }, generated };
+  const auditor = generated.find(({ role }) => role === 'auditor') as { key: string };
+  return {
+    env: {
+      API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(','),
+      // compliance-dashboard reads the jurisdiction services as the dev auditor.
+      COMPLIANCE_API_KEY: auditor.key,
+    },
+    generated,
+  };
 }
 
 /** The compliance services' keys for subjects' identifiers (the lookup HMAC and the sealing keys). */

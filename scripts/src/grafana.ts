@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getService, SERVICES } from '@azora/catalog';
+import { getService, JURISDICTION_SERVICES } from '@azora/catalog';
 import { composeServiceNames } from './compose.ts';
 import { REPO_ROOT } from './repo.ts';
 
@@ -168,6 +168,28 @@ const REGIME_PANELS: Readonly<Record<string, readonly PanelSpec[]>> = {
 
 /** Domain panels per service: its own metrics (contracts.md). A service without an entry fails the generator. */
 const DOMAIN_PANELS: Record<string, readonly PanelSpec[]> = {
+  'compliance-dashboard': [
+    {
+      title: 'Regimes reachable',
+      queries: [['max by (regime) (compliance_dashboard_regime_reachable)', '{{regime}}']],
+    },
+    {
+      title: 'Score per regime (as the dashboard last read it)',
+      queries: [['max by (regime) (compliance_dashboard_regime_score)', '{{regime}}']],
+    },
+    {
+      title: 'Alerts open and acknowledged by kind',
+      queries: [
+        ['max by (kind) (compliance_dashboard_alerts_open)', 'open {{kind}}'],
+        ['max by (kind) (compliance_dashboard_alerts_acknowledged)', 'acknowledged {{kind}}'],
+      ],
+    },
+    {
+      title: 'Upstream read duration',
+      unit: 's',
+      queries: quantiles('compliance_dashboard_upstream_request_duration_seconds', '', 'upstream'),
+    },
+  ],
   'ai-personalization': [
     {
       title: 'Events ingested by type',
@@ -441,11 +463,6 @@ function compliancePanels(selector: string): PanelSpec[] {
   ];
 }
 
-/** The jurisdiction services (one per regime), which the privacy dashboard spans. */
-const JURISDICTION_SERVICES = SERVICES.filter((s) => s.group === 'compliance' && s.name.endsWith('-compliance')).map(
-  (s) => s.name,
-);
-
 /**
  * Dashboards across the services of a group, beside the per-service ones: file → the
  * services it needs (written when one of them is in the compose files), uid, title, panels.
@@ -637,7 +654,9 @@ export function buildDashboards(): Map<string, Dashboard> {
       dashboards.set(file, dashboard(group.uid, group.title, ['compliance'], group.panels()));
   }
   for (const name of dashboardServices()) {
-    const domain = getService(name).group === 'compliance' ? jurisdictionPanels(name) : DOMAIN_PANELS[name];
+    const domain = (JURISDICTION_SERVICES as readonly string[]).includes(name)
+      ? jurisdictionPanels(name)
+      : DOMAIN_PANELS[name];
     if (!domain) throw new Error(`${name} has no domain panels in scripts/src/grafana.ts (DOMAIN_PANELS)`);
     dashboards.set(
       `${name}.json`,

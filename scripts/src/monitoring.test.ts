@@ -169,10 +169,15 @@ describe('alert rules', () => {
     expect(compliance('ComplianceNotificationDeadlineMissed')?.expr).toMatch(
       /compliance_notification_deadlines_missed\) > 0$/,
     );
-    for (const rule of rules.filter((r) => r.alert.startsWith('Compliance'))) {
+    const unreachable = 'ComplianceRegimeUnreachable';
+    for (const rule of rules.filter((r) => r.alert.startsWith('Compliance') && r.alert !== unreachable)) {
       expect(rule.expr, `${rule.alert} keeps the service and regime labels`).toContain('by (service, regime)');
       for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe(JURISDICTION_EXPORTER);
     }
+    // The dashboard cannot read a regime's service: a warning, from the dashboard's own gauge.
+    expect(compliance(unreachable)).toMatchObject({ for: '2m', labels: { severity: 'warning' } });
+    expect(compliance(unreachable)?.expr).toBe('max by (service, regime) (compliance_dashboard_regime_reachable) == 0');
+    expect(exporterOf('compliance_dashboard_regime_reachable')).toBe('compliance-dashboard');
     // A regime's own alerts (Hipaa*, Sox*, Popia*) read metrics only that regime's service exports.
     const regimeAlerts = { Hipaa: 'hipaa-compliance', Sox: 'sox-compliance', Popia: 'south-african-compliance' };
     for (const [prefix, service] of Object.entries(regimeAlerts)) {

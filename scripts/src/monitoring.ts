@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findServiceByApiPrefix, getService } from '@azora/catalog';
+import { findServiceByApiPrefix, JURISDICTION_SERVICES } from '@azora/catalog';
 import { parse } from 'yaml';
 import { DASHBOARD_DIR } from './grafana.ts';
 import { REPO_ROOT } from './repo.ts';
@@ -161,7 +161,7 @@ export const JURISDICTION_EXPORTER = 'jurisdiction services';
 
 /** The jurisdiction services of the catalog (gdpr-compliance, ccpa-compliance, …). */
 export function jurisdictionServices(): string[] {
-  return [...getService('compliance-dashboard').calls];
+  return [...JURISDICTION_SERVICES];
 }
 
 /**
@@ -171,8 +171,12 @@ export function jurisdictionServices(): string[] {
  * service (`compliance_*`: JURISDICTION_EXPORTER), or every service (the kit's `http_*`,
  * `process_*`, `nodejs_*`: `*`).
  */
-/** The service of each regime whose extension exports metrics of its own (`compliance_<regime>_…`). */
+/**
+ * The service whose own metrics are `compliance_<segment>_…`: each regime extension's, and the
+ * dashboard's (`compliance_dashboard_…`).
+ */
 const REGIME_SERVICES: Readonly<Record<string, string>> = {
+  dashboard: 'compliance-dashboard',
   hipaa: 'hipaa-compliance',
   sox: 'sox-compliance',
   pipeda: 'pipeda-compliance',

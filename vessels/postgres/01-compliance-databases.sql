@@ -11,3 +11,4 @@ CREATE DATABASE azora_hipaa_compliance;
 CREATE DATABASE azora_sox_compliance;
 CREATE DATABASE azora_pipeda_compliance;
 CREATE DATABASE azora_south_african_compliance;
+CREATE DATABASE azora_compliance_dashboard;

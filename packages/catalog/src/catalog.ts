@@ -73,7 +73,8 @@ const AUTONOMOUS_COMPOSE: readonly ComposeFile[] = [
 ];
 const PRODUCTION_ONLY: readonly ComposeFile[] = ['vessels/docker-compose.production.yml'];
 
-const JURISDICTION_SERVICES = [
+/** The seven services of the compliance suite built on @azora/compliance-core, one per regime. */
+export const JURISDICTION_SERVICES = [
   'gdpr-compliance',
   'hipaa-compliance',
   'sox-compliance',
@@ -198,8 +199,9 @@ export const SERVICES: readonly ServiceEntry[] = [
     port: 4086,
     group: 'compliance',
     description: 'Compliance posture across the seven jurisdiction services, from their live data',
-    infrastructure: [],
-    calls: [...JURISDICTION_SERVICES],
+    // Postgres keeps the DPO's alert acknowledgements; the rest is read live.
+    infrastructure: ['postgres'],
+    calls: [...JURISDICTION_SERVICES, 'quantum-iot-integration'],
     composeFiles: COMPLIANCE_COMPOSE,
   }),
   entry({
@@ -220,7 +222,6 @@ export const SERVICES: readonly ServiceEntry[] = [
     group: 'compliance',
     description: 'IoT device registry and telemetry over MQTT, with signed device records',
     infrastructure: ['postgres', 'mqtt'],
-    calls: ['compliance-dashboard'],
     composeFiles: COMPLIANCE_COMPOSE,
   }),
   jurisdiction('south-african-compliance', 4090, 'POPIA (South Africa)'),

@@ -1,6 +1,7 @@
 import { SERVICES, type ServiceEntry } from './catalog.ts';
 
 export type { ComposeFile, Infrastructure, ServiceEntry, ServiceGroup } from './catalog.ts';
+export { JURISDICTION_SERVICES } from './catalog.ts';
 export { SERVICES };
 
 /** Infrastructure ports (DESIGN.md §2). */

@@ -5,7 +5,7 @@ import { configShape } from './config.ts';
 import { iotUpstream, regimeUpstreams } from './upstreams.ts';
 
 describe('upstreams from the catalog', () => {
-  it('are the seven jurisdiction services the catalog says the dashboard calls, each with its rule pack', () => {
+  it('are the seven jurisdiction services and the IoT integration, as the catalog says, each with its rule pack', () => {
     const regimes = regimeUpstreams();
     expect(regimes.map((r) => [r.service, r.regime])).toEqual([
       ['gdpr-compliance', 'gdpr'],
@@ -15,6 +15,10 @@ describe('upstreams from the catalog', () => {
       ['pipeda-compliance', 'pipeda'],
       ['lgpd-compliance', 'lgpd'],
       ['south-african-compliance', 'popia'],
+    ]);
+    expect(getService('compliance-dashboard').calls).toEqual([
+      ...regimes.map((r) => r.service),
+      'quantum-iot-integration',
     ]);
     for (const r of regimes) expect(r.defaultUrl).toBe(`http://127.0.0.1:${getService(r.service).port}`);
     expect(regimes.find((r) => r.regime === 'popia')?.urlVariable).toBe('SOUTH_AFRICAN_COMPLIANCE_URL');

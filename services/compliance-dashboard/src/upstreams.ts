@@ -1,7 +1,7 @@
 // The services the dashboard reads, from the catalog: the seven jurisdiction services it
 // calls and the IoT integration, each with its port and `<SERVICE>_URL` variable, so a
 // name or port is written down once, in @azora/catalog.
-import { defaultUrl, getService, upstreamsOf, urlVariable } from '@azora/catalog';
+import { defaultUrl, getService, JURISDICTION_SERVICES, urlVariable } from '@azora/catalog';
 import { rulePack } from '@azora/compliance-core';
 
 export const SERVICE_NAME = 'compliance-dashboard';
@@ -34,10 +34,10 @@ export interface RegimeUpstream {
 
 /** The jurisdiction services, in the catalog's order. */
 export function regimeUpstreams(): RegimeUpstream[] {
-  return upstreamsOf(SERVICE_NAME).map((entry) => {
-    const regime = REGIME_OF_SERVICE[entry.name];
-    if (!regime)
-      throw new Error(`the catalog says ${SERVICE_NAME} calls ${entry.name}, which is no jurisdiction service`);
+  return JURISDICTION_SERVICES.map((name) => {
+    const entry = getService(name);
+    const regime = REGIME_OF_SERVICE[name];
+    if (!regime) throw new Error(`the catalog's jurisdiction service ${name} has no regime here`);
     return {
       service: entry.name,
       regime,
