@@ -82,6 +82,9 @@ const newPresent = (regime: NewRegime) =>
  * must not turn overdue as the calendar moves on). See test-support/shifted-clock.ts.
  */
 const PRIVACY_NOW = '2026-12-07T13:00:00.000Z';
+/** The compliance dashboard's people: the LGPD service's DPO and auditor (the auditor signs in with a token). */
+const DASHBOARD_API_KEYS = `e2e-dpo:dpo:${DPO_KEY},e2e-auditor:auditor:${AUDITOR_KEY}`;
+const dashboardPresent = existsSync(join(REPO_ROOT, 'services/compliance-dashboard/src/main.ts'));
 const SHIFTED_CLOCK = pathToFileURL(join(PACKAGE_DIR, 'src/test-support/shifted-clock.ts')).href;
 
 const CHROMIUM_ARGS = [
@@ -100,7 +103,7 @@ const missing = AI_SERVICES.filter((name) => !present.includes(name));
 
 /** One service from its sources on a free port, once it is ready. */
 function startService(
-  name: AiService | 'azora-mint' | 'ai-website-builder' | JurisdictionService,
+  name: AiService | 'azora-mint' | 'ai-website-builder' | JurisdictionService | 'compliance-dashboard',
   env: Record<string, string> = {},
   args: string[] = [],
 ): Promise<NodeProcess> {
@@ -1374,6 +1377,311 @@ describe('console end to end', () => {
       60_000,
     );
   });
+
+  describe.skipIf(!dashboardPresent || !lgpdPresent || !newPresent('hipaa') || !newPresent('pipeda'))(
+    'the Compliance page',
+    () => {
+      // The dashboard from its sources, reading three of the jurisdiction services started above
+      // (LGPD, HIPAA, PIPEDA: their real numbers); GDPR, CCPA, SOX and POPIA it is pointed at a
+      // port where nothing listens. quantum-iot-integration is not in the repo yet: a stand-in
+      // answers its summary contract (GET /api/quantum-iot-integration/summary, the auditor key).
+      const LIVE = ['lgpd-compliance', 'hipaa-compliance', 'pipeda-compliance'];
+      const DEAD = ['gdpr-compliance', 'ccpa-compliance', 'sox-compliance', 'south-african-compliance'];
+      const IOT_SUMMARY = {
+        devices: { total: 3, online: 2, offline: 1 },
+        messages: { accepted: 41, rejected: { bad_signature: 2, unknown_device: 1, replayed: 0 } },
+        findings: {
+          open: 1,
+          byKind: { hipaa_phi: 1 },
+          recent: [
+            {
+              id: 'f0e1d2c3-0000-4000-8000-000000000001',
+              deviceId: 'ward-monitor-7',
+              kind: 'hipaa_phi',
+              regime: 'hipaa',
+              detectedAt: '2026-12-07T11:00:00.000Z',
+              summary: 'telemetry carried a medical record number',
+            },
+          ],
+        },
+      };
+      let database: TestDatabase;
+      let iot: StartedApp;
+      let dashboard: NodeProcess;
+      let dashMain: MainApp;
+      let dashServer: StartedApp;
+      /** Where the dashboard's clock (and the services') stands relative to the real one. */
+      let clockOffset = 0;
+      let overdueId = '';
+
+      interface Overview {
+        status: string;
+        regimes: {
+          service: string;
+          name: string;
+          reachable: boolean;
+          score?: number;
+          reasons?: string[];
+          requests?: { open: number; overdue: number };
+          error?: string;
+          lastSuccessAt?: string | null;
+        }[];
+        deadlines: { service: string; kind: string; id: string; dueAt: string; overdue: boolean }[];
+        alerts: { id: string; kind: string; acknowledgedBy: string | null; note: string | null }[];
+      }
+      const overview = async () => {
+        const response = await fetch(`${dashServer.url}/api/compliance-dashboard/overview`, {
+          headers: { 'x-api-key': AUDITOR_KEY },
+        });
+        expect(response.status).toBe(200);
+        return (await response.json()) as Overview;
+      };
+      const card = (page: Page, service: string) =>
+        page.locator(`[data-testid="regime-card"][data-service="${service}"]`);
+      /** The page's clock where the services' is (the shifted clock runs on from PRIVACY_NOW). */
+      const openDashboard = async (width = 1280, height = 900) => {
+        // 404: the dashboard has no `GET me` (yet); the page then goes by what it knows of the credential.
+        const opened = await openPage(browser, width, height, [404]);
+        await opened.page.clock.setFixedTime(new Date(Date.now() + clockOffset));
+        return opened;
+      };
+
+      beforeAll(async () => {
+        database = await createTestDatabase('main_app_e2e_dashboard');
+        iot = await startApp((req, res) => {
+          const ok = req.url === '/api/quantum-iot-integration/summary' && req.headers['x-api-key'] === AUDITOR_KEY;
+          res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(ok ? IOT_SUMMARY : { title: 'Unauthorized' }));
+        });
+        const dead = `http://127.0.0.1:${await freePort()}`;
+        const live: Record<string, string | undefined> = {
+          'lgpd-compliance': lgpd?.url,
+          'hipaa-compliance': regimeServices.get('hipaa')?.url,
+          'pipeda-compliance': regimeServices.get('pipeda')?.url,
+        };
+        clockOffset = Date.parse(PRIVACY_NOW) - Date.now();
+        dashboard = await startService(
+          'compliance-dashboard',
+          {
+            DATABASE_URL: database.url,
+            API_KEYS: DASHBOARD_API_KEYS,
+            JWT_SECRET: MINT_JWT_SECRET,
+            // What it sends the services: a key with the auditor role there.
+            COMPLIANCE_API_KEY: AUDITOR_KEY,
+            CACHE_TTL_MS: '0',
+            AZORA_TEST_NOW: PRIVACY_NOW,
+            ...Object.fromEntries(LIVE.map((name) => [urlVariable(name), live[name] as string])),
+            ...Object.fromEntries(DEAD.map((name) => [urlVariable(name), dead])),
+            [urlVariable('quantum-iot-integration')]: iot.url,
+          },
+          [`--import=${SHIFTED_CLOCK}`],
+        );
+        dashMain = createMainApp({
+          logger: quietLogger(),
+          env: { [urlVariable('compliance-dashboard')]: dashboard.url },
+          deployed: new Set(['main-app', 'compliance-dashboard']),
+          pollIntervalMs: 1000,
+          web: { kind: 'static', dir: buildDir },
+        });
+        await dashMain.start();
+        dashServer = await startApp(dashMain.app);
+
+        // A HIPAA access request received on 1 September: 30 days to answer, long past.
+        const filed = await fetch(`${server.url}/api/hipaa-compliance/requests`, {
+          method: 'POST',
+          headers: { 'x-api-key': PRIVACY_OPERATOR_KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            type: 'access',
+            subject: 'email:late@example.com',
+            receivedAt: '2026-09-01T12:00:00.000Z',
+          }),
+        });
+        const request = (await filed.json()) as { id: string; overdue: boolean };
+        expect(filed.status).toBe(201);
+        expect(request.overdue).toBe(true);
+        overdueId = request.id;
+      }, 120_000);
+
+      afterAll(async () => {
+        await dashServer?.close();
+        for (const resource of dashMain?.resources ?? []) await resource.close();
+        await dashboard?.stop();
+        await iot?.close();
+        await database?.drop();
+      });
+
+      it('shows the live regimes with their services’ own scores and reasons, the others unreachable with no numbers, degraded', async () => {
+        const answer = await overview();
+        expect(answer.status).toBe('degraded');
+        for (const service of LIVE) {
+          expect(answer.regimes.find((r) => r.service === service)?.reachable, service).toBe(true);
+          // The score and reasons are the service's own assessment's (asked again should a round
+          // started before this test's request still be the one answering).
+          const compared = async () => {
+            const assessed = await fetch(`${server.url}/api/${service}/assessment`, {
+              headers: { 'x-api-key': AUDITOR_KEY },
+            });
+            const assessment = (await assessed.json()) as { score: number; reasons: unknown[] };
+            const regime = (await overview()).regimes.find((r) => r.service === service);
+            return {
+              dashboard: { score: regime?.score, reasons: regime?.reasons?.length },
+              service: { score: assessment.score, reasons: assessment.reasons.length },
+            };
+          };
+          await expect
+            .poll(
+              async () => {
+                const { dashboard, service } = await compared();
+                return JSON.stringify(dashboard) === JSON.stringify(service)
+                  ? 'same'
+                  : JSON.stringify({ dashboard, service });
+              },
+              { timeout: 15_000 },
+            )
+            .toBe('same');
+        }
+        for (const service of DEAD) {
+          expect(answer.regimes.find((r) => r.service === service)).toMatchObject({
+            reachable: false,
+            error: expect.stringMatching(/unreachable/),
+            lastSuccessAt: null,
+          });
+        }
+
+        const { page, errors } = await openDashboard();
+        await page.goto(`${dashServer.url}/`);
+        await page.getByRole('link', { name: 'Compliance' }).click();
+        expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Compliance');
+        await signIn(page, DPO_KEY);
+        await card(page, 'hipaa-compliance').locator('[data-testid="regime-score"]').waitFor({ timeout: 15_000 });
+        // One card per regime, in the dashboard's order.
+        const services = await page
+          .getByTestId('regime-card')
+          .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-service')));
+        expect(services).toEqual(answer.regimes.map((r) => r.service));
+
+        const now = await overview();
+        for (const service of LIVE) {
+          const regime = now.regimes.find((r) => r.service === service);
+          const shown = card(page, service);
+          expect(await shown.getAttribute('data-reachable')).toBe('true');
+          expect(await shown.getByTestId('regime-score').textContent()).toContain(`${regime?.score} / 100`);
+          const reasons = await shown.locator('[data-testid="regime-reasons"] li').allTextContents();
+          expect(reasons, service).toEqual(regime?.reasons);
+          const score = regime?.score ?? Number.NaN;
+          expect(await shown.getAttribute('data-band'), service).toBe(
+            score >= 85 ? 'good' : score >= 60 ? 'fair' : 'poor',
+          );
+        }
+        // HIPAA: the overdue request, highlighted, and in the reasons its service gave.
+        const hipaa = card(page, 'hipaa-compliance');
+        const overdue = now.regimes.find((r) => r.service === 'hipaa-compliance')?.requests?.overdue ?? 0;
+        expect(overdue).toBeGreaterThanOrEqual(1);
+        expect(await hipaa.getByTestId('regime-overdue').textContent()).toBe(`${overdue} overdue`);
+        expect((await hipaa.locator('[data-testid="regime-reasons"] li').allTextContents()).join('\n')).toMatch(
+          /overdue/,
+        );
+
+        for (const service of DEAD) {
+          const shown = card(page, service);
+          expect(await shown.getAttribute('data-reachable')).toBe('false');
+          expect(await shown.getAttribute('data-band'), 'never green').toBe('unknown');
+          expect(await shown.getByText('Unreachable', { exact: true }).count()).toBe(1);
+          expect(await shown.getByTestId('regime-error').textContent()).toMatch(/unreachable/);
+          expect(await shown.getByTestId('regime-last-answered').textContent()).toBe(
+            'not reached since the dashboard started',
+          );
+          // No score, no counts, no reasons.
+          for (const part of ['regime-score', 'regime-reasons', 'regime-requests', 'regime-breaches']) {
+            expect(await shown.getByTestId(part).count(), `${service} ${part}`).toBe(0);
+          }
+        }
+
+        const status = page.getByTestId('dashboard-status');
+        expect(await status.getAttribute('data-status')).toBe('degraded');
+        expect(await status.textContent()).toBe('Degraded');
+        const detail = (await page.getByTestId('degraded-detail').textContent()) ?? '';
+        for (const service of DEAD) expect(detail).toContain(answer.regimes.find((r) => r.service === service)?.name);
+        expect(detail).not.toContain('IoT');
+
+        // The timeline: the overdue HIPAA request, marked; the unreachable regimes' deadlines are said to be missing.
+        const row = page.locator(`[data-testid="deadline"][data-service="hipaa-compliance"][data-id="${overdueId}"]`);
+        expect(await row.getAttribute('data-overdue')).toBe('true');
+        expect(await row.getByTestId('deadline-overdue').textContent()).toBe('Overdue');
+        expect(await row.textContent()).toMatch(/ago/);
+        expect(await row.locator('time').getAttribute('datetime')).toBe(
+          now.deadlines.find((d) => d.id === overdueId)?.dueAt,
+        );
+        expect(await page.getByTestId('deadlines-missing').textContent()).toContain('are not shown');
+        const rows = await page.getByTestId('deadline').evaluateAll((all) => all.map((r) => r.getAttribute('data-id')));
+        expect(rows).toEqual(now.deadlines.map((d) => d.id));
+
+        const iotPanel = page.getByTestId('iot');
+        expect(await iotPanel.getAttribute('data-reachable')).toBe('true');
+        expect(await iotPanel.getByTestId('iot-devices').textContent()).toBe('2 online, 1 offline (3 in all)');
+        expect(await iotPanel.getByTestId('iot-messages').textContent()).toContain('41 accepted, 3 rejected');
+        await shoot(page, '24-compliance');
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 90_000);
+
+      it('the DPO acknowledges the overdue request’s alert with a note; an auditor sees it, and no Acknowledge button', async () => {
+        const alertId = `overdue:hipaa-compliance:${overdueId}`;
+        const { page, errors } = await openDashboard();
+        await page.goto(`${dashServer.url}/compliance`);
+        await signIn(page, DPO_KEY);
+        const alert = page.locator(`[data-testid="alert"][data-alert="${alertId}"]`);
+        await alert.waitFor({ timeout: 15_000 });
+        expect(await alert.getAttribute('data-acknowledged')).toBe('false');
+        await alert.getByRole('button', { name: 'Acknowledge' }).click();
+        await alert.getByLabel('Note (optional)').fill('Records pulled; answering by Friday');
+        await alert.getByTestId('ack-form').getByRole('button', { name: 'Acknowledge' }).click();
+        await page
+          .locator(`[data-testid="alert"][data-alert="${alertId}"][data-acknowledged="true"]`)
+          .waitFor({ timeout: 15_000 });
+        expect(await alert.getByTestId('acknowledged-by').textContent()).toBe('e2e-dpo');
+        expect(await alert.getByTestId('acknowledged-note').textContent()).toBe(
+          '“Records pulled; answering by Friday”',
+        );
+        await page.getByTestId('alerts-notice').filter({ hasText: 'Alert acknowledged.' }).waitFor();
+        // As the dashboard stored it.
+        expect((await overview()).alerts.find((a) => a.id === alertId)).toMatchObject({
+          acknowledgedBy: 'e2e-dpo',
+          note: 'Records pulled; answering by Friday',
+        });
+        await shoot(page, '25-compliance-acknowledged');
+        expect(errors).toEqual([]);
+        await page.close();
+
+        // The auditor, signing in with a token that says so: the acknowledgement, and no button.
+        const auditor = await openDashboard();
+        await auditor.page.goto(`${dashServer.url}/compliance`);
+        // Valid for days: the dashboard's clock (and the page's) is the shifted one, a day or more ahead.
+        const token = await signToken(MINT_JWT_SECRET, { subject: 'e2e-auditor', roles: ['auditor'], expiresIn: '7d' });
+        await signIn(auditor.page, token);
+        const seen = auditor.page.locator(`[data-testid="alert"][data-alert="${alertId}"][data-acknowledged="true"]`);
+        await seen.waitFor({ timeout: 15_000 });
+        expect(await seen.getByTestId('acknowledged-by').textContent()).toBe('e2e-dpo');
+        await auditor.page.getByTestId('read-only').waitFor();
+        expect(await auditor.page.getByTestId('alert').count()).toBeGreaterThan(1);
+        expect(await auditor.page.getByRole('button', { name: /Acknowledge/ }).count()).toBe(0);
+        expect(auditor.errors).toEqual([]);
+        await auditor.page.close();
+      }, 60_000);
+
+      it('fits a narrow screen', async () => {
+        const { page, errors } = await openDashboard(390, 844);
+        await page.goto(`${dashServer.url}/compliance`);
+        await signIn(page, DPO_KEY);
+        await card(page, 'hipaa-compliance').getByTestId('regime-score').waitFor({ timeout: 15_000 });
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+        await page.screenshot({ path: join(SCREENSHOTS, '26-compliance-mobile.png'), fullPage: true });
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 60_000);
+    },
+  );
 
   /** The user's accepted events, as the service counts them in Redis. */
   async function eventsOf(user: string): Promise<number> {

@@ -32,7 +32,15 @@ describe('console', () => {
   });
 
   it('serves the app shell for the home page and every page path, with a policy that allows its own scripts', async () => {
-    for (const path of ['/', '/vision', '/recommendations/', '/wallet', '/website-builder', '/privacy']) {
+    for (const path of [
+      '/',
+      '/vision',
+      '/recommendations/',
+      '/wallet',
+      '/website-builder',
+      '/privacy',
+      '/compliance',
+    ]) {
       const response = await request(main.app).get(path).set('accept', 'text/html');
       expect(response.status, path).toBe(200);
       expect(response.text).toContain('<div id="root">');

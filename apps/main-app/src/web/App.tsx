@@ -1,5 +1,6 @@
 import { type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { AssistantPage } from './pages/Assistant.tsx';
+import { CompliancePage } from './pages/Compliance.tsx';
 import { PrivacyPage } from './pages/Privacy.tsx';
 import { RecommendationsPage } from './pages/Recommendations.tsx';
 import { SentimentPage } from './pages/Sentiment.tsx';
@@ -17,6 +18,7 @@ const PAGES = [
   { path: '/wallet', label: 'Wallet', title: 'AZR wallet', Page: WalletPage },
   { path: '/website-builder', label: 'Website builder', title: 'Website builder', Page: WebsiteBuilderPage },
   { path: '/privacy', label: 'Privacy', title: 'Privacy requests', Page: PrivacyPage },
+  { path: '/compliance', label: 'Compliance', title: 'Compliance', Page: CompliancePage },
 ] as const;
 
 function currentPath(): string {

@@ -2,7 +2,7 @@
 // window.__AZORA_CONFIG__ from API_BASE), else from the build (VITE_API_BASE), else '' —
 // the page's own origin.
 import type { StatusReport } from '../status.ts';
-import { credentialHeaders, getCredential } from './credentials.ts';
+import { credentialHeaders, getCredential, type Identity } from './credentials.ts';
 
 declare global {
   interface Window {
@@ -598,3 +598,92 @@ export const popiaRecordApproach = (body: { subject: string; channel: MarketingC
   api<unknown>(`${POPIA}/popia/marketing/approaches`, { method: 'POST', auth: true, json: body });
 export const popiaRecordDecision = (body: { subject: string; decision: 'consented' | 'refused' }) =>
   api<unknown>(`${POPIA}/popia/marketing/decisions`, { method: 'POST', auth: true, json: body });
+
+// compliance-dashboard: every jurisdiction service's posture and the IoT integration in one
+// overview, read live (a service that does not answer is unreachable: no numbers at all),
+// and alerts a DPO acknowledges.
+
+export interface ReachableRegime {
+  service: string;
+  regime: string;
+  name: string;
+  reachable: true;
+  fetchedAt: string;
+  score: number;
+  reasons: string[];
+  requests: { open: number; overdue: number };
+  breaches: Record<string, number>;
+  notifications: { pending: number; missed: number; nextDueAt: string | null };
+  failingControls: { id: string; title: string; evidence: string }[];
+  iotFindings: IotFinding[];
+  /** The service had more open requests or breaches than the dashboard lists. */
+  timelineTruncated: boolean;
+}
+export interface UnreachableRegime {
+  service: string;
+  regime: string;
+  name: string;
+  reachable: false;
+  error: string;
+  /** When the service last answered; null when not since the dashboard started. */
+  lastSuccessAt: string | null;
+}
+export type DashboardRegime = ReachableRegime | UnreachableRegime;
+export interface DashboardDeadline {
+  service: string;
+  regime: string;
+  kind: 'request' | 'breach_notification' | (string & {});
+  id: string;
+  dueAt: string;
+  label: string;
+  overdue: boolean;
+}
+export interface IotFinding {
+  id: string;
+  deviceId: string;
+  kind: string;
+  regime: string;
+  detectedAt: string;
+  summary: string;
+}
+export type DashboardIot =
+  | {
+      reachable: true;
+      fetchedAt: string;
+      devices: { total: number; online: number; offline: number };
+      messages: { accepted: number; rejected: Record<string, number> };
+      findings: { open: number; byKind: Record<string, number>; recent: IotFinding[] };
+    }
+  | { reachable: false; error: string; lastSuccessAt: string | null };
+export interface DashboardAlert {
+  id: string;
+  kind: 'overdue' | 'deadline' | 'iot' | (string & {});
+  service: string;
+  message: string;
+  since: string;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  note: string | null;
+}
+export interface DashboardOverview {
+  generatedAt: string;
+  status: 'ok' | 'degraded';
+  regimes: DashboardRegime[];
+  deadlines: DashboardDeadline[];
+  iot: DashboardIot;
+  alerts: DashboardAlert[];
+}
+
+const DASHBOARD = '/api/compliance-dashboard';
+
+/** Roles dpo, operator and auditor. */
+export const dashboardOverview = () => api<DashboardOverview>(`${DASHBOARD}/overview`, { auth: true });
+/** Who the credential is, when the dashboard answers `GET me` (a 404 when it does not). */
+export const dashboardMe = () => api<Identity>(`${DASHBOARD}/me`, { auth: true });
+/** A dpo only; a 404 when the alert is no longer current (resolved, or its service unreachable). */
+export const acknowledgeAlert = (id: string, note?: string) =>
+  api<DashboardAlert>(`${DASHBOARD}/alerts/${encodeURIComponent(id)}/acknowledge`, {
+    method: 'POST',
+    auth: true,
+    json: note ? { note } : {},
+  });
