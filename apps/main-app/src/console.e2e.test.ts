@@ -1676,6 +1676,12 @@ describe('console end to end', () => {
         await card(page, 'hipaa-compliance').getByTestId('regime-score').waitFor({ timeout: 15_000 });
         const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
         expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+        for (const table of ['alerts', 'deadlines']) {
+          const clipped = await page.evaluate<number>(
+            `(t => t.scrollWidth - t.clientWidth)(document.querySelector('[data-testid=${table}] .table-wrap'))`,
+          );
+          expect(clipped, `the ${table} fit without scrolling sideways`).toBeLessThanOrEqual(0);
+        }
         await page.screenshot({ path: join(SCREENSHOTS, '26-compliance-mobile.png'), fullPage: true });
         expect(errors).toEqual([]);
         await page.close();

@@ -443,7 +443,7 @@ function AlertRow({
             <span className="badge badge-ready">Acknowledged</span>
             <br />
             <span className="small">
-              by <strong data-testid="acknowledged-by">{alert.acknowledgedBy}</strong>{' '}
+              by <strong data-testid="acknowledged-by">{alert.acknowledgedBy}</strong>,{' '}
               <When iso={alert.acknowledgedAt as string} now={now} />
             </span>
             {alert.note ? (
