@@ -1440,8 +1440,7 @@ describe('console end to end', () => {
         page.locator(`[data-testid="regime-card"][data-service="${service}"]`);
       /** The page's clock where the services' is (the shifted clock runs on from PRIVACY_NOW). */
       const openDashboard = async (width = 1280, height = 900) => {
-        // 404: the dashboard has no `GET me` (yet); the page then goes by what it knows of the credential.
-        const opened = await openPage(browser, width, height, [404]);
+        const opened = await openPage(browser, width, height);
         await opened.page.clock.setFixedTime(new Date(Date.now() + clockOffset));
         return opened;
       };

@@ -347,6 +347,15 @@ describe('compliance-dashboard over live jurisdiction services', () => {
     const id = `deadline:gdpr-compliance:${breachId}:authority`;
     const path = `${API}/alerts/${id}/acknowledge`;
 
+    // The console asks who the caller is before offering the Acknowledge button.
+    expect((await request(dashboard.app).get(`${API}/me`).set(as('dpo')).expect(200)).body).toEqual({
+      subject: 'dpo-1',
+      roles: ['dpo'],
+    });
+    expect((await request(dashboard.app).get(`${API}/me`).set(as('auditor')).expect(200)).body.roles).toEqual([
+      'auditor',
+    ]);
+    await request(dashboard.app).get(`${API}/me`).expect(401);
     await request(dashboard.app).post(path).send({}).expect(401);
     const operator = await request(dashboard.app).post(path).set(as('operator')).send({}).expect(403);
     expect(operator.headers['content-type']).toMatch(/application\/problem\+json/);
