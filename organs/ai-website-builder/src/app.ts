@@ -22,6 +22,7 @@ import {
   parseQuery,
   type RateLimitOptions,
   rateLimit,
+  requireStarted,
   type Service,
   serviceVersion,
   z,
@@ -268,14 +269,7 @@ export function createWebsiteBuilderService(options: WebsiteBuilderOptions): Web
   const publisher = new Publisher(store, resolve(options.deploymentsDir ?? DEFAULTS.DEPLOYMENTS_DIR));
   const bootstrap = bootstrapResource({ mongo, sites, logger });
   const editors = auth.requireRole('editor', 'admin');
-  const ready: RequestHandler = (_req, _res, next) => {
-    if (!bootstrap.done) {
-      throw new HttpProblem(503, 'the website builder is starting (connecting to MongoDB); try again shortly', {
-        headers: { 'retry-after': '2' },
-      });
-    }
-    next();
-  };
+  const ready = requireStarted(bootstrap, 'the website builder is starting (connecting to MongoDB); try again shortly');
 
   /** Times a render and counts its outcome. */
   async function timed<T>(kind: string, work: () => Promise<T>): Promise<T> {

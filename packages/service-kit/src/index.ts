@@ -66,7 +66,12 @@ export { createRedisClient, type RedisClientOptions, redisConfigShape } from './
 export { API_SECURITY_HEADERS, securityHeaders } from './security.ts';
 export { type Closable, type RunningServer, runService, type ServerOptions, startServer } from './server.ts';
 export { createService, type Lifecycle, type Resource, type Service, type ServiceOptions } from './service.ts';
-export { type RetryingStartup, type RetryingStartupOptions, retryingStartup } from './startup.ts';
+export {
+  type RetryingStartup,
+  type RetryingStartupOptions,
+  requireStarted,
+  retryingStartup,
+} from './startup.ts';
 export {
   currentTrace,
   formatTraceparent,

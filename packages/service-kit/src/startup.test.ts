@@ -1,5 +1,8 @@
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { retryingStartup } from './startup.ts';
+import { createLogger } from './logger.ts';
+import { createService } from './service.ts';
+import { requireStarted, retryingStartup } from './startup.ts';
 
 const quiet = () => {
   const warnings: string[] = [];
@@ -58,5 +61,27 @@ describe('retryingStartup', () => {
     await startup.settled();
     expect(startup.done).toBe(false);
     expect(attempts).toBe(1);
+  });
+});
+
+describe('requireStarted', () => {
+  it('answers 503 problem+json with retry-after and the message until started, then lets requests through', async () => {
+    const startup = { done: false };
+    const { app } = createService({
+      name: 'gate-test',
+      version: '1',
+      logger: createLogger('gate-test', 'silent'),
+      routes: (app) => {
+        app.get('/things', requireStarted(startup, 'the store is starting; try again shortly'), (_req, res) => {
+          res.json({ things: [] });
+        });
+      },
+    });
+    const early = await request(app).get('/things').expect(503);
+    expect(early.headers['retry-after']).toBe('2');
+    expect(early.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(early.body.detail).toBe('the store is starting; try again shortly');
+    startup.done = true;
+    expect((await request(app).get('/things').expect(200)).body).toEqual({ things: [] });
   });
 });

@@ -5,6 +5,8 @@
  * listens anyway — not ready, its routes answering 503 — and keeps trying in the background.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RequestHandler } from 'express';
+import { HttpProblem } from './problem.ts';
 
 export interface RetryingStartupOptions {
   /** The resource's name (in the kit's start and shutdown logs). */
@@ -86,5 +88,16 @@ export function retryingStartup(options: RetryingStartupOptions): RetryingStartu
       stopping.abort();
       await running;
     },
+  };
+}
+
+/**
+ * Middleware for the routes that need the store: 503 with `retry-after` and `message` until
+ * `startup` is done (connected and prepared), then through.
+ */
+export function requireStarted(startup: { readonly done: boolean }, message: string): RequestHandler {
+  return (_req, _res, next) => {
+    if (!startup.done) throw new HttpProblem(503, message, { headers: { 'retry-after': '2' } });
+    next();
   };
 }

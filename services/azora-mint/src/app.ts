@@ -12,11 +12,12 @@ import {
   parseParams,
   parseQuery,
   type Resource,
+  requireStarted,
   type Service,
   serviceVersion,
   z,
 } from '@azora/service-kit';
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import { Amount, BASE_UNITS_PER_AZR } from './amount.ts';
 import { DEFAULTS } from './config.ts';
 import { seedDemoWallets } from './demo-seed.ts';
@@ -258,14 +259,7 @@ export function createMintService(options: MintOptions): MintService {
   const admins = auth.requireRole('admin');
   const readers = auth.authenticate;
   const seesEverything = (req: Request) => hasRole(req, 'auditor', 'admin');
-  const ready: RequestHandler = (_req, _res, next) => {
-    if (!bootstrap.done) {
-      throw new HttpProblem(503, 'the ledger is starting (connecting to MongoDB); try again shortly', {
-        headers: { 'retry-after': '2' },
-      });
-    }
-    next();
-  };
+  const ready = requireStarted(bootstrap, 'the ledger is starting (connecting to MongoDB); try again shortly');
 
   /** Runs an entry and answers with its decision: 201 posted, 422 failed (the same on a retry). */
   const submit = async (req: Request, request: EntryRequest) => {

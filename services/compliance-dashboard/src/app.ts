@@ -14,12 +14,13 @@ import {
   type Logger,
   parseBody,
   parseParams,
+  requireStarted,
   retryingStartup,
   type Service,
   ServiceClient,
   z,
 } from '@azora/service-kit';
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import pg from 'pg';
 import { type Acknowledgement, AcknowledgementStore } from './acknowledgements.ts';
 import { Aggregator, type DerivedAlert, type Snapshot } from './aggregate.ts';
@@ -234,18 +235,10 @@ export function createDashboardService(options: DashboardOptions): DashboardServ
     },
   }));
 
-  const ready: RequestHandler = (_req, _res, next) => {
-    if (!bootstrap.done) {
-      throw new HttpProblem(
-        503,
-        'the service is starting (connecting to Postgres and applying migrations); try again shortly',
-        {
-          headers: { 'retry-after': '2' },
-        },
-      );
-    }
-    next();
-  };
+  const ready = requireStarted(
+    bootstrap,
+    'the service is starting (connecting to Postgres and applying migrations); try again shortly',
+  );
   const readers = [...auth.requireRole('dpo', 'operator', 'auditor'), ready];
   const dpo = [...auth.requireRole('dpo'), ready];
 

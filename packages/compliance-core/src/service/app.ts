@@ -13,10 +13,11 @@ import {
   parseBody,
   parseParams,
   parseQuery,
+  requireStarted,
   type Service,
   type z,
 } from '@azora/service-kit';
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import { type Canonical, canonicalEncoding } from '../audit/chain.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import type { Keyring } from '../identity/keys.ts';
@@ -297,18 +298,10 @@ export function createComplianceService(options: ComplianceOptions): ComplianceS
       await extension?.seed?.(ctx, logger);
     },
   });
-  const ready: RequestHandler = (_req, _res, next) => {
-    if (!bootstrap.done) {
-      throw new HttpProblem(
-        503,
-        'the service is starting (connecting to Postgres and applying migrations); try again shortly',
-        {
-          headers: { 'retry-after': '2' },
-        },
-      );
-    }
-    next();
-  };
+  const ready = requireStarted(
+    bootstrap,
+    'the service is starting (connecting to Postgres and applying migrations); try again shortly',
+  );
   const readers = [...auth.requireRole('dpo', 'operator', 'auditor'), ready];
   const staff = [...auth.requireRole('dpo', 'operator'), ready];
   const dpo = [...auth.requireRole('dpo'), ready];
