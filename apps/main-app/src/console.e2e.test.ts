@@ -1468,6 +1468,8 @@ describe('console end to end', () => {
             // What it sends the services: a key with the auditor role there.
             COMPLIANCE_API_KEY: AUDITOR_KEY,
             CACHE_TTL_MS: '0',
+            // A loaded machine must not make the live services look unreachable (dead ports refuse at once).
+            UPSTREAM_TIMEOUT_MS: '10000',
             AZORA_TEST_NOW: PRIVACY_NOW,
             ...Object.fromEntries(LIVE.map((name) => [urlVariable(name), live[name] as string])),
             ...Object.fromEntries(DEAD.map((name) => [urlVariable(name), dead])),
