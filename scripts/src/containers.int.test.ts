@@ -71,6 +71,35 @@ async function routesTo(base: string, apiPrefix: string): Promise<boolean> {
   return res.status === 404 && body.detail === `no route for GET ${path}`;
 }
 
+/**
+ * compliance-dashboard's overview at `base` (the service, or main-app's gateway), once it
+ * reads all seven regimes: the compose files wire its key into each one's API_KEYS.
+ */
+async function dashboardReadingEveryRegime(base: string) {
+  const overview = await waitFor(
+    'compliance-dashboard reading all seven regimes',
+    async () => {
+      const res = await fetch(`${base}/api/compliance-dashboard/overview`, { headers: { 'x-api-key': DPO_KEY } });
+      const body = (await res.json()) as {
+        regimes: { regime: string; reachable: boolean; requests?: object }[];
+        alerts: { id: string }[];
+      };
+      return res.status === 200 && body.regimes.every((r) => r.reachable) ? body : undefined;
+    },
+    60_000,
+  );
+  expect(overview.regimes.map((r) => r.regime).sort()).toEqual([
+    'ccpa',
+    'gdpr',
+    'hipaa',
+    'lgpd',
+    'pipeda',
+    'popia',
+    'sox',
+  ]);
+  return overview;
+}
+
 describe.skipIf(unavailable !== undefined)('containers', () => {
   const standins = unavailable ? new Map<string, string>() : standinImages();
 
@@ -147,8 +176,11 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
           !/\/(dist\/.+\.(js|d\.ts|js\.map|html|css|svg|json|png|ico|txt|woff2?)|package\.json|deployed-services\.json)$/.test(
             file,
           ) &&
-          // @azora/compliance-core's migrations: the compliance services apply them at start-up.
-          !/\/@azora\/compliance-core\/prisma\/migrations\/([^/]+\/migration\.sql|migration_lock\.toml)$/.test(file),
+          // Migrations, applied at start-up: @azora/compliance-core's (the jurisdiction
+          // services) or the service's own (compliance-dashboard).
+          !/(\/@azora\/compliance-core|^\/app)\/prisma\/migrations\/([^/]+\/migration\.sql|migration_lock\.toml)$/.test(
+            file,
+          ),
       );
       expect(shipped, 'only package.json and compiled dist/ files of ours').toEqual([]);
       expect(
@@ -785,22 +817,7 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
     }, 60_000);
 
     it('shows that request on the compliance dashboard, which reads every regime with its auditor key', async () => {
-      interface Overview {
-        regimes: { regime: string; reachable: boolean; requests?: object }[];
-        alerts: { id: string }[];
-      }
-      const overview = await waitFor(
-        'the dashboard reading all seven regimes',
-        async () => {
-          const res = await fetch('http://127.0.0.1:4086/api/compliance-dashboard/overview', { headers: dpo });
-          const body = (await res.json()) as Overview;
-          return res.status === 200 && body.regimes.every((r) => r.reachable) ? body : undefined;
-        },
-        60_000,
-      );
-      expect(overview.regimes.map((r) => r.regime).sort()).toEqual(
-        ['ccpa', 'gdpr', 'hipaa', 'lgpd', 'pipeda', 'popia', 'sox'].sort(),
-      );
+      const overview = await dashboardReadingEveryRegime('http://127.0.0.1:4086');
       expect(overview.regimes.find((r) => r.regime === 'lgpd')?.requests).toEqual({ open: 1, overdue: 1 });
       expect(overview.alerts.map((a) => a.id)).toContain(`overdue:lgpd-compliance:${requestId}`);
     }, 90_000);
@@ -1072,16 +1089,17 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
       expect(await supply.json()).toMatchObject({ cap: expect.stringMatching(/^\d+$/), circulating: '0' });
       // The website builder behind the gateway: its API, and a published site on the console's origin.
       await exerciseBuilder('http://127.0.0.1:80', 'ci-production', 'compose production ai-website-builder');
-      // The compliance services behind the gateway, each on its database of the one Postgres.
-      for (const service of project.services.filter(
-        (s) => catalogNames.has(s) && getService(s).group === 'compliance',
-      )) {
+      // The jurisdiction services behind the gateway, each on its database of the one Postgres…
+      for (const service of project.services.filter((s) => (JURISDICTION_SERVICES as readonly string[]).includes(s))) {
         const summary = await fetch(`http://127.0.0.1:80/api/${service}/summary`, {
           headers: { 'x-api-key': DPO_KEY },
         });
         expect(summary.status, service).toBe(200);
         expect(await summary.json()).toMatchObject({ requests: { open: 0, overdue: 0 } });
       }
+      // …and the dashboard over them, reading each with the key the file wires.
+      const overview = await dashboardReadingEveryRegime('http://127.0.0.1:80');
+      for (const regime of overview.regimes) expect(regime.requests, regime.regime).toEqual({ open: 0, overdue: 0 });
       // Every service of the file found by its DNS name (the compliance services, azora-mint,
       // the website builder and the rest), scraped and up.
       await everyTargetUp(project.services.filter((s) => catalogNames.has(s)));
