@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findServiceByApiPrefix, JURISDICTION_SERVICES } from '@azora/catalog';
+import { findServiceByApiPrefix, getService, JURISDICTION_SERVICES } from '@azora/catalog';
 import { parse } from 'yaml';
 import { DASHBOARD_DIR } from './grafana.ts';
 import { REPO_ROOT } from './repo.ts';
@@ -150,6 +150,15 @@ export function exposedNames(text: string): Set<string> {
   return names;
 }
 
+/**
+ * The service whose own metrics are `compliance_<segment>_…`: each jurisdiction service by its
+ * regime (an extension's, `compliance_hipaa_…`), and the dashboard (`compliance_dashboard_…`).
+ */
+const REGIME_SERVICES: Readonly<Record<string, string>> = {
+  dashboard: 'compliance-dashboard',
+  ...Object.fromEntries(JURISDICTION_SERVICES.map((name) => [getService(name).regime, name])),
+};
+
 /** Services whose metrics are not named after their API prefix: metric prefix → service. */
 const METRIC_PREFIXES: Readonly<Record<string, string>> = { mint: 'azora-mint', website: 'ai-website-builder' };
 
@@ -171,18 +180,6 @@ export function jurisdictionServices(): string[] {
  * service (`compliance_*`: JURISDICTION_EXPORTER), or every service (the kit's `http_*`,
  * `process_*`, `nodejs_*`: `*`).
  */
-/**
- * The service whose own metrics are `compliance_<segment>_…`: each regime extension's, and the
- * dashboard's (`compliance_dashboard_…`).
- */
-const REGIME_SERVICES: Readonly<Record<string, string>> = {
-  dashboard: 'compliance-dashboard',
-  hipaa: 'hipaa-compliance',
-  sox: 'sox-compliance',
-  pipeda: 'pipeda-compliance',
-  popia: 'south-african-compliance',
-};
-
 export function exporterOf(metric: string): string {
   if (metric === 'up' || metric === 'ALERTS' || metric.startsWith('scrape_')) return 'prometheus';
   if (metric.startsWith('node_')) return 'node-exporter';

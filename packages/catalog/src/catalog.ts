@@ -51,6 +51,8 @@ export interface ServiceEntry {
   readonly infrastructure: readonly Infrastructure[];
   /** Named volumes the service writes to (reports, snapshots). */
   readonly volumes: readonly string[];
+  /** The rule pack a jurisdiction service answers with (`gdpr`, … `popia`): the regime's id. */
+  readonly regime?: string;
   /** Other services it calls; `'*'` means every service in the catalog. */
   readonly calls: readonly string[];
   readonly composeFiles: readonly ComposeFile[];
@@ -99,13 +101,14 @@ function entry(input: EntryInput): ServiceEntry {
   };
 }
 
-function jurisdiction(name: string, port: number, regime: string): ServiceEntry {
+function jurisdiction(name: string, port: number, regime: string, label: string): ServiceEntry {
   return entry({
     name,
     folder: `services/${name}`,
     port,
+    regime,
     group: 'compliance',
-    description: `${regime}: data-subject requests, consent records, deadlines and audit evidence`,
+    description: `${label}: data-subject requests, consent records, deadlines and audit evidence`,
     infrastructure: ['postgres'],
     composeFiles: COMPLIANCE_COMPOSE,
   });
@@ -187,12 +190,12 @@ export const SERVICES: readonly ServiceEntry[] = [
     volumes: ['deployments'],
     composeFiles: ['organs/ai-website-builder/docker-compose.yml', 'vessels/docker-compose.production.yml'],
   }),
-  jurisdiction('gdpr-compliance', 4080, 'GDPR (EU)'),
-  jurisdiction('hipaa-compliance', 4081, 'HIPAA (US health data)'),
-  jurisdiction('sox-compliance', 4082, 'SOX (US financial controls)'),
-  jurisdiction('ccpa-compliance', 4083, 'CCPA/CPRA (California)'),
-  jurisdiction('pipeda-compliance', 4084, 'PIPEDA (Canada)'),
-  jurisdiction('lgpd-compliance', 4085, 'LGPD (Brazil)'),
+  jurisdiction('gdpr-compliance', 4080, 'gdpr', 'GDPR (EU)'),
+  jurisdiction('hipaa-compliance', 4081, 'hipaa', 'HIPAA (US health data)'),
+  jurisdiction('sox-compliance', 4082, 'sox', 'SOX (US financial controls)'),
+  jurisdiction('ccpa-compliance', 4083, 'ccpa', 'CCPA/CPRA (California)'),
+  jurisdiction('pipeda-compliance', 4084, 'pipeda', 'PIPEDA (Canada)'),
+  jurisdiction('lgpd-compliance', 4085, 'lgpd', 'LGPD (Brazil)'),
   entry({
     name: 'compliance-dashboard',
     folder: 'services/compliance-dashboard',
@@ -224,7 +227,7 @@ export const SERVICES: readonly ServiceEntry[] = [
     infrastructure: ['postgres', 'mqtt'],
     composeFiles: COMPLIANCE_COMPOSE,
   }),
-  jurisdiction('south-african-compliance', 4090, 'POPIA (South Africa)'),
+  jurisdiction('south-african-compliance', 4090, 'popia', 'POPIA (South Africa)'),
   entry({
     name: 'tracing-recovery',
     folder: 'services/tracing-recovery',

@@ -7,17 +7,6 @@ import { rulePack } from '@azora/compliance-core';
 export const SERVICE_NAME = 'compliance-dashboard';
 export const IOT_SERVICE = 'quantum-iot-integration';
 
-/** The rule pack each jurisdiction service answers with (its service name is not always `<regime>-compliance`). */
-const REGIME_OF_SERVICE: Record<string, string> = {
-  'gdpr-compliance': 'gdpr',
-  'hipaa-compliance': 'hipaa',
-  'sox-compliance': 'sox',
-  'ccpa-compliance': 'ccpa',
-  'pipeda-compliance': 'pipeda',
-  'lgpd-compliance': 'lgpd',
-  'south-african-compliance': 'popia',
-};
-
 export interface RegimeUpstream {
   /** Catalog name, e.g. `gdpr-compliance`. */
   service: string;
@@ -36,8 +25,8 @@ export interface RegimeUpstream {
 export function regimeUpstreams(): RegimeUpstream[] {
   return JURISDICTION_SERVICES.map((name) => {
     const entry = getService(name);
-    const regime = REGIME_OF_SERVICE[name];
-    if (!regime) throw new Error(`the catalog's jurisdiction service ${name} has no regime here`);
+    const regime = entry.regime;
+    if (!regime) throw new Error(`the catalog gives the jurisdiction service ${name} no regime`);
     return {
       service: entry.name,
       regime,
