@@ -33,7 +33,9 @@ beforeAll(async () => {
     deploymentsDir: deployments,
     browserPoolSize: 1,
     pagesPerBrowser: 2,
-    renderTimeoutMs: 20_000,
+    // Room for a loaded machine: this pool's renders must finish, not race a clock (the
+    // timeout itself is tested on a pool of its own below).
+    renderTimeoutMs: 50_000,
   });
   await builder.start();
   await builder.ready(); // start() serves not ready after a few seconds without MongoDB; a loaded machine may need longer
@@ -228,7 +230,7 @@ describe('isolation: a render fetches nothing', () => {
       await waitFor(
         'ten blocked requests',
         async () => (builder.pool.blockedRequests - blockedBefore >= 10 ? true : undefined),
-        15_000,
+        40_000,
         50,
       );
       return page.screenshot({ type: 'png' });
