@@ -4,7 +4,7 @@
 // default password fails here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getService, SERVICES, upstreamsOf, urlVariable } from '@azora/catalog';
+import { addressedBy, getService, SERVICES, upstreamsOf, urlVariable } from '@azora/catalog';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -184,11 +184,12 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
     });
 
     it('has <SERVICE>_URL = http://<name>:<port> for each upstream in this file, and no URL pointing elsewhere', () => {
-      const upstreams = upstreamsOf(name).filter((u) => inFile().has(u.name));
+      // The services it calls and those it watches (tracing-recovery: every one).
+      const upstreams = addressedBy(name).filter((u) => inFile().has(u.name));
       const expected = Object.fromEntries(upstreams.map((u) => [urlVariable(u.name), `http://${u.name}:${u.port}`]));
       const urlVariables = Object.fromEntries(
         Object.entries(environment()).filter(
-          ([key]) => key.endsWith('_URL') && key !== 'REDIS_URL' && key !== 'DATABASE_URL' && key !== 'MQTT_URL',
+          ([key]) => key.endsWith('_URL') && !['REDIS_URL', 'DATABASE_URL', 'POSTGRES_URL', 'MQTT_URL'].includes(key),
         ),
       );
       expect(urlVariables).toEqual(expected);
@@ -204,13 +205,17 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
     });
 
     it('gets DATABASE_URL for the compose Postgres, with a database of its own, exactly when the catalog says it uses Postgres', () => {
-      const url = environment().DATABASE_URL;
-      if (!entry.infrastructure.includes('postgres')) return expect(url).toBeUndefined();
+      const { DATABASE_URL, POSTGRES_URL } = environment();
+      if (!entry.infrastructure.includes('postgres'))
+        return expect([DATABASE_URL, POSTGRES_URL]).toEqual([undefined, undefined]);
       expect(inFile().has('postgres'), 'a postgres service in the file').toBe(true);
+      // A service that reads every database gets the server (POSTGRES_URL), no database of its own.
+      const url = entry.readsEveryDatabase ? POSTGRES_URL : DATABASE_URL;
+      expect(entry.readsEveryDatabase ? DATABASE_URL : POSTGRES_URL).toBeUndefined();
       const parsed = new URL(url as string);
       expect([parsed.protocol, parsed.hostname, parsed.port]).toEqual(['postgres:', 'postgres', '5432']);
       // Each service owns its data: a database named after it (as `pnpm dev` names it).
-      expect(parsed.pathname).toBe(`/azora_${name.replace(/-/g, '_')}`);
+      expect(parsed.pathname).toBe(entry.readsEveryDatabase ? '' : `/azora_${name.replace(/-/g, '_')}`);
       const postgres = config.services.postgres?.environment ?? {};
       expect(decodeURIComponent(parsed.username)).toBe(String(postgres.POSTGRES_USER));
       expect(decodeURIComponent(parsed.password), 'the password the Postgres service was given').toBe(
@@ -224,8 +229,21 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
       expect(inFile().has('mongodb'), 'a mongodb service in the file').toBe(true);
       const parsed = new URL(uri as string);
       expect([parsed.protocol, parsed.hostname, parsed.port]).toEqual(['mongodb:', 'mongodb', '27017']);
-      // Each service owns its data: a database named after it, never another service's.
-      expect(parsed.pathname).toBe(`/${name.replace(/-/g, '_')}`);
+      // Each service owns its data: a database named after it, never another service's (a
+      // service that reads every database gets the server).
+      expect(parsed.pathname).toBe(entry.readsEveryDatabase ? '' : `/${name.replace(/-/g, '_')}`);
+    });
+
+    it('gets MQTT_URL for the compose Mosquitto, with its own account, exactly when the catalog says it uses MQTT', () => {
+      const { MQTT_URL: url, MQTT_USERNAME: username, MQTT_PASSWORD: password } = environment();
+      if (!entry.infrastructure.includes('mqtt'))
+        return expect([url, username, password]).toEqual([undefined, undefined, undefined]);
+      expect(inFile().has('mosquitto'), 'a mosquitto service in the file').toBe(true);
+      expect(url).toBe('mqtt://mosquitto:1883');
+      // The broker refuses anonymous clients (vessels/mosquitto/mosquitto.conf): the account
+      // is the service's name, its password the one the broker's password file is written from.
+      expect(username).toBe(name);
+      expect(password).toBe(config.services.mosquitto?.environment?.MQTT_SERVICE_PASSWORD);
     });
 
     if (name === 'main-app')
@@ -242,6 +260,7 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
         ...(entry.infrastructure.includes('postgres') ? ['postgres'] : []),
         ...(entry.infrastructure.includes('redis') ? ['redis'] : []),
         ...(entry.infrastructure.includes('mongodb') ? ['mongodb'] : []),
+        ...(entry.infrastructure.includes('mqtt') ? ['mosquitto'] : []),
       ];
       const dependsOn = service().depends_on ?? {};
       expect(Object.keys(dependsOn).sort()).toEqual(needs.sort());
@@ -250,6 +269,18 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
           expect(condition, dependency).toBe('service_healthy');
       }
     });
+
+    // A service's own compose file (standalone) runs it alone, without a tracing-recovery.
+    it.skipIf(kind === 'standalone')(
+      'sends its spans to the tracing-recovery of this file (OTEL_EXPORTER_OTLP_ENDPOINT)',
+      () => {
+        const endpoint = environment().OTEL_EXPORTER_OTLP_ENDPOINT;
+        // tracing-recovery keeps its own spans without sending them over HTTP to itself.
+        if (name === 'tracing-recovery') return expect(endpoint).toBeUndefined();
+        expect(inFile().has('tracing-recovery'), 'tracing-recovery in the file').toBe(true);
+        expect(endpoint).toBe(`http://tracing-recovery:${getService('tracing-recovery').port}`);
+      },
+    );
 
     it('is on the azora network', () => {
       expect(Object.keys(service().networks ?? {})).toEqual(['azora']);
@@ -308,18 +339,26 @@ describe.each(built.map((info) => [info.file, info] as const))('%s', (file, { ki
           named('postgres', 'postgres-data', '/var/lib/postgresql/data'),
           'postgres-data:/var/lib/postgresql/data',
         ).toBe(true);
+      if (config.services.mosquitto)
+        expect(named('mosquitto', 'mosquitto-data', '/mosquitto/data'), 'mosquitto-data:/mosquitto/data').toBe(true);
     });
 
   if (kind !== 'monitoring')
     it(
       kind === 'production'
-        ? 'publishes no infrastructure port'
+        ? 'publishes no infrastructure port but the MQTT listener devices connect to'
         : 'publishes infrastructure on the loopback interface only',
       () => {
         for (const [name, service] of Object.entries(config.services)) {
           if (!(name in INFRASTRUCTURE_SERVICES)) continue;
           const ports = portBindings(service);
-          if (kind === 'production') expect(ports, name).toEqual([]);
+          // Devices are outside the host; the broker admits only accounts with a password.
+          if (kind === 'production' && name === 'mosquitto')
+            expect(
+              ports.map((p) => p.target),
+              name,
+            ).toEqual([1883]);
+          else if (kind === 'production') expect(ports, name).toEqual([]);
           else for (const port of ports) expect(port.hostIp, `${name} ${port.published}`).toBe('127.0.0.1');
         }
       },

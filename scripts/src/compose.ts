@@ -25,9 +25,7 @@ const exec = promisify(execFile);
  * exist yet (once it does, remove it from this list and the checks cover it); every
  * catalog file not listed here must exist. vessels/README.md lists the same files.
  */
-export const PLANNED_COMPOSE_FILES: Readonly<Record<string, string>> = {
-  'vessels/docker-compose.autonomous.yml': 'tracing-recovery and snapshot-scheduler (self-healing, snapshots)',
-};
+export const PLANNED_COMPOSE_FILES: Readonly<Record<string, string>> = {};
 
 /** Compose files outside the catalog: they add infrastructure to an app stack file. */
 export const MONITORING_COMPOSE_FILE = 'vessels/docker-compose.monitoring.yml';
@@ -37,6 +35,7 @@ export const INFRASTRUCTURE_SERVICES: Readonly<Record<string, RegExp>> = {
   postgres: /^postgres:\d+\.\d+-bookworm$/,
   redis: /^redis:\d+\.\d+\.\d+-alpine$/,
   mongodb: /^mongo:\d+\.\d+\.\d+$/,
+  mosquitto: /^eclipse-mosquitto:2\.\d+\.\d+$/,
   prometheus: /^prom\/prometheus:v\d+\.\d+\.\d+$/,
   alertmanager: /^prom\/alertmanager:v\d+\.\d+\.\d+$/,
   grafana: /^grafana\/grafana:\d+\.\d+\.\d+$/,

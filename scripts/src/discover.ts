@@ -3,14 +3,19 @@ import { join } from 'node:path';
 import { getService, type ServiceEntry, upstreamsOf } from '@azora/catalog';
 import { DevError } from './errors.ts';
 
-/** True when `<root>/<folder>/package.json` exists and has a `dev` script. */
-export function hasDevScript(root: string, service: ServiceEntry): boolean {
+/** The `dev` script of `<root>/<folder>/package.json`, if the file exists and has one. */
+export function devScriptOf(root: string, service: ServiceEntry): string | undefined {
   try {
     const manifest = JSON.parse(readFileSync(join(root, service.folder, 'package.json'), 'utf8'));
-    return typeof manifest?.scripts?.dev === 'string';
+    return typeof manifest?.scripts?.dev === 'string' ? manifest.scripts.dev : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** True when `<root>/<folder>/package.json` exists and has a `dev` script. */
+export function hasDevScript(root: string, service: ServiceEntry): boolean {
+  return devScriptOf(root, service) !== undefined;
 }
 
 export interface Selection {

@@ -111,6 +111,21 @@ describe('serviceEnv', () => {
   });
 });
 
+describe('serviceEnv: a service that reads every database', () => {
+  it('gives snapshot-scheduler the servers, not a database of its own', () => {
+    const env = serviceEnv(getService('snapshot-scheduler'), SERVICES, {
+      ...connections,
+      postgres: new Map([
+        ['snapshot-scheduler', 'postgres://postgres:pw@127.0.0.1:5432/azora_snapshot_scheduler?sslmode=disable'],
+      ]),
+      mongodb: 'mongodb://127.0.0.1:27017',
+    });
+    expect(env.POSTGRES_URL).toBe('postgres://postgres:pw@127.0.0.1:5432?sslmode=disable');
+    expect(env).not.toHaveProperty('DATABASE_URL');
+    expect(env.MONGODB_URI).toBe('mongodb://127.0.0.1:27017');
+  });
+});
+
 describe('spawnEnv', () => {
   it('inherits the environment but not infrastructure variables the service does not declare', () => {
     const shell = {
@@ -143,9 +158,9 @@ describe('spawnEnv: the gateway as trusted proxy', () => {
 });
 
 describe('devCredentials', () => {
-  it('generates a key per role (operator, admin, the ledger’s minter, user, auditor, the website builder’s editor) in the API_KEYS format when the shell sets neither variable', () => {
+  it('generates a key per role (operator, admin, the ledger’s minter, user, auditor, the website builder’s editor, the compliance dpo, the telecom viewer and service) in the API_KEYS format when the shell sets neither variable', () => {
     const { env, generated } = devCredentials({ HOME: '/home/dev' });
-    expect(generated.slice(0, 7).map(({ name, role }) => [name, role])).toEqual([
+    expect(generated.slice(0, 9).map(({ name, role }) => [name, role])).toEqual([
       ['dev-operator', 'operator'],
       ['dev-admin', 'admin'],
       ['dev-minter', 'minter'],
@@ -153,11 +168,13 @@ describe('devCredentials', () => {
       ['dev-auditor', 'auditor'],
       ['dev-editor', 'editor'],
       ['dev-dpo', 'dpo'],
+      ['dev-viewer', 'viewer'],
+      ['dev-service', 'service'],
     ]);
     // Then one per role a regime extension adds, named with hyphens.
     expect(
       generated
-        .slice(7)
+        .slice(9)
         .map(({ name, role }) => `${name} ${role}`)
         .sort(),
     ).toEqual(
@@ -173,6 +190,7 @@ describe('devCredentials', () => {
     expect(env).toEqual({
       API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(','),
       COMPLIANCE_API_KEY: generated.find(({ role }) => role === 'auditor')?.key,
+      ZERO_RATING_API_KEY: generated.find(({ role }) => role === 'viewer')?.key,
     });
   });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ServiceEntry, upstreamsOf, urlVariable } from '@azora/catalog';
+import { addressedBy, type ServiceEntry, urlVariable } from '@azora/catalog';
 import { EXTENSIONS } from '@azora/compliance-core';
 
 /** Where the infrastructure a run started (or found) can be reached. */
@@ -42,6 +42,13 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/** `url` without its database: the server, keeping credentials and query. */
+export function serverUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = '';
+  return parsed.toString();
+}
+
 /**
  * The variables `pnpm dev` adds to a service's inherited environment: its port, the
  * infrastructure it declares, and the base URL of every service it calls. Upstream
@@ -56,13 +63,17 @@ export function serviceEnv(
   const needs = new Set(service.infrastructure);
   const database = connections.postgres.get(service.name);
   if (needs.has('postgres') && database) {
-    env.DATABASE_URL = database;
+    // The server, for a service that reads every service's database (snapshot-scheduler).
+    if (service.readsEveryDatabase) env.POSTGRES_URL = serverUrl(database);
+    else env.DATABASE_URL = database;
     if (connections.embeddedPostgres) env.DATABASE_POOL_MAX = '1';
   }
   if (needs.has('redis') && connections.redis) env.REDIS_URL = connections.redis;
   if (needs.has('mqtt') && connections.mqtt) env.MQTT_URL = connections.mqtt;
   if (needs.has('mongodb') && connections.mongodb) {
-    env.MONGODB_URI = withDatabase(connections.mongodb, databaseName(service.name));
+    env.MONGODB_URI = service.readsEveryDatabase
+      ? connections.mongodb
+      : withDatabase(connections.mongodb, databaseName(service.name));
   }
   // puppeteer's own variable: the services that render pages launch this browser.
   if (needs.has('chromium') && connections.chromium) env.PUPPETEER_EXECUTABLE_PATH = connections.chromium;
@@ -71,7 +82,7 @@ export function serviceEnv(
   }
 
   const ports = new Map(services.map((s) => [s.name, s.port]));
-  for (const upstream of upstreamsOf(service.name)) {
+  for (const upstream of addressedBy(service.name)) {
     env[urlVariable(upstream.name)] = `http://127.0.0.1:${ports.get(upstream.name) ?? upstream.port}`;
   }
   return env;
@@ -80,6 +91,7 @@ export function serviceEnv(
 /** Decided per service by `pnpm dev`: a value from the shell must not reach services that do not declare that piece. */
 const INFRASTRUCTURE_VARIABLES = [
   'DATABASE_URL',
+  'POSTGRES_URL',
   'DATABASE_POOL_MAX',
   'REDIS_URL',
   'MQTT_URL',
@@ -118,13 +130,25 @@ export interface DevCredentials {
  * (random, never written to disk): operator and admin for the services' protected routes,
  * for the ledger a minter, a wallet user (`dev-user` owns the wallets it creates) and an
  * auditor, for the website builder an editor (`dev-editor` owns the sites it creates), and
- * for the compliance services a dpo (operator and auditor serve them too), and the roles the
- * regime extensions add (HIPAA's clinician, SOX's change_approver, …).
+ * for the compliance services a dpo (operator and auditor serve them too), for the telecom
+ * services a viewer (reads, flows without bytes) and a service (zero-rating flows with their
+ * bytes), and the roles the regime extensions add (HIPAA's clinician, SOX's change_approver, …).
  */
 const EXTENSION_ROLES = [
   ...new Set(Object.values(EXTENSIONS).flatMap((extension) => Object.keys(extension?.roles ?? {}))),
 ];
-export const DEV_ROLES = ['operator', 'admin', 'minter', 'user', 'auditor', 'editor', 'dpo', ...EXTENSION_ROLES];
+export const DEV_ROLES = [
+  'operator',
+  'admin',
+  'minter',
+  'user',
+  'auditor',
+  'editor',
+  'dpo',
+  'viewer',
+  'service',
+  ...EXTENSION_ROLES,
+];
 
 export function devCredentials(inherited: NodeJS.ProcessEnv): DevCredentials {
   if (inherited.API_KEYS?.trim() || inherited.JWT_SECRET?.trim()) return { env: {}, generated: [] };
@@ -133,12 +157,14 @@ export function devCredentials(inherited: NodeJS.ProcessEnv): DevCredentials {
     role,
     key: randomBytes(24).toString('base64url'),
   }));
-  const auditor = generated.find(({ role }) => role === 'auditor') as { key: string };
+  const key = (role: string) => (generated.find((entry) => entry.role === role) as { key: string }).key;
   return {
     env: {
       API_KEYS: generated.map(({ name, role, key }) => `${name}:${role}:${key}`).join(','),
       // compliance-dashboard reads the jurisdiction services as the dev auditor.
-      COMPLIANCE_API_KEY: auditor.key,
+      COMPLIANCE_API_KEY: key('auditor'),
+      // main-app asks zero-rating as the dev viewer (its answers are tagged X-Azora-Zero-Rated).
+      ZERO_RATING_API_KEY: key('viewer'),
     },
     generated,
   };

@@ -263,7 +263,7 @@ describe('startInfrastructure', () => {
         /^mqtt embedded aedes broker on 127\.0\.0\.1:\d+/,
         /^mongodb embedded MongoDB-wire server, in memory, on 127\.0\.0\.1:\d+/,
         /^chromium not found — no browser for snapshot-scheduler\. Install it .*apt-get install chromium/,
-        /^docker not started — no Docker API for snapshot-scheduler$/,
+        /^docker not used — snapshot-scheduler restart services through this run's control API$/,
       ];
       expect(lines).toHaveLength(expected.length);
       for (const [i, line] of lines.entries()) expect(line).toMatch(expected[i] as RegExp);

@@ -434,7 +434,7 @@ export async function startInfrastructure(
     }
 
     if (users('docker').length > 0) {
-      say('docker', `not started — no Docker API for ${names(users('docker'))}`, true);
+      say('docker', `not used — ${names(users('docker'))} restart services through this run's control API`);
     }
   } catch (error) {
     await stop();

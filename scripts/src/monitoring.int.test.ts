@@ -100,7 +100,11 @@ describe.runIf(running.length > 0)(`monitoring end to end (${running.join(', ')}
       const entry = getService(name);
       await mkdir(dirname(join(temp, 'root', entry.folder)), { recursive: true });
       await symlink(join(REPO_ROOT, entry.folder), join(temp, 'root', entry.folder));
-      services.push({ ...entry, port: await freePort() });
+      // A port no other service of the run has: the OS may hand a freed port out again, and a
+      // service that then cannot bind it looks ready through the one that did.
+      let port = await freePort();
+      while (services.some((s) => s.port === port)) port = await freePort();
+      services.push({ ...entry, port });
     }
     session = runDev({
       root: join(temp, 'root'),

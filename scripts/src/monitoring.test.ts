@@ -188,6 +188,49 @@ describe('alert rules', () => {
         for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe(service);
       }
     }
+    // The IoT integration: forged or replayed telemetry and a lost broker page; reports that
+    // fail or are late warn. Each reads only its own service's metrics.
+    expect(compliance('IotSignatureFailures')).toMatchObject({ labels: { severity: 'critical' } });
+    expect(compliance('IotSignatureFailures')?.expr).toContain(
+      'iot_messages_rejected_total{reason=~"bad_signature|replayed"}',
+    );
+    expect(compliance('IotBrokerDisconnected')?.expr).toBe('max by (service) (iot_mqtt_connected) == 0');
+    expect(compliance('ReportGenerationFailed')?.expr).toContain('reports_generated_total{outcome="failed"}');
+    expect(compliance('ReportScheduleLate')?.expr).toBe(
+      'max by (service, schedule) (report_schedule_overdue_seconds) > 3600',
+    );
+    for (const [prefix, service] of [
+      ['Iot', 'quantum-iot-integration'],
+      ['Report', 'automated-reporting'],
+    ] as const)
+      for (const rule of rules.filter((r) => r.alert.startsWith(prefix)))
+        for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe(service);
+    // The telecom services: a slice over its latency budget or nearly full warns, a zero-rating
+    // replica that cannot see the rules' version pages — each from its own service's metrics.
+    expect(compliance('SliceLatencyBudgetBreached')?.expr).toBe(
+      'max by (service, slice, snssai) (fiveg_slice_latency_budget_breached) == 1',
+    );
+    expect(compliance('SliceNearlyFull')?.expr).toContain('fiveg_slice_sessions / fiveg_slice_max_sessions');
+    expect(compliance('ZeroRatingTableStale')).toMatchObject({ labels: { severity: 'critical' } });
+    for (const [prefix, service] of [
+      ['Slice', '5g-manager'],
+      ['ZeroRating', 'zero-rating'],
+    ] as const)
+      for (const rule of rules.filter((r) => r.alert.startsWith(prefix)))
+        for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe(service);
+    // The operations: a used-up restart budget, infrastructure down and a failed restore page;
+    // a stale snapshot warns — each from its own service's metrics.
+    expect(compliance('RecoveryBudgetExhausted')?.expr).toContain('recovery_budget_exhausted_total');
+    expect(compliance('InfrastructureDown')?.expr).toBe('max by (piece) (recovery_infrastructure_up) == 0');
+    expect(compliance('SnapshotStale')?.expr).toContain('snapshot_last_success_timestamp_seconds');
+    expect(compliance('SnapshotRestoreFailed')?.expr).toContain('snapshot_restores_total{outcome="failed"}');
+    for (const [prefix, service] of [
+      ['Recovery', 'tracing-recovery'],
+      ['InfrastructureDown', 'tracing-recovery'],
+      ['Snapshot', 'snapshot-scheduler'],
+    ] as const)
+      for (const rule of rules.filter((r) => r.alert.startsWith(prefix)))
+        for (const metric of promqlMetricNames(rule.expr)) expect(exporterOf(metric), metric).toBe(service);
     expect(compliance('SoxCertificationOverdue')).toMatchObject({ labels: { severity: 'critical' } });
     expect(compliance('SoxMaterialWeaknessOpen')?.expr).toContain('severity="material_weakness"');
   });

@@ -160,7 +160,19 @@ const REGIME_SERVICES: Readonly<Record<string, string>> = {
 };
 
 /** Services whose metrics are not named after their API prefix: metric prefix → service. */
-const METRIC_PREFIXES: Readonly<Record<string, string>> = { mint: 'azora-mint', website: 'ai-website-builder' };
+const METRIC_PREFIXES: Readonly<Record<string, string>> = {
+  mint: 'azora-mint',
+  website: 'ai-website-builder',
+  iot: 'quantum-iot-integration',
+  report: 'automated-reporting',
+  reports: 'automated-reporting',
+  zero: 'zero-rating',
+  fiveg: '5g-manager',
+  tracing: 'tracing-recovery',
+  recovery: 'tracing-recovery',
+  snapshot: 'snapshot-scheduler',
+  snapshots: 'snapshot-scheduler',
+};
 
 /**
  * The exporter of @azora/compliance-core's `compliance_*` metrics: every jurisdiction
@@ -176,7 +188,11 @@ export function jurisdictionServices(): string[] {
 /**
  * Who exports a metric: Prometheus itself (`up`), node-exporter (`node_*`), the service
  * whose API prefix starts the name (`chatbot_*` → ai-chatbot, `platform_*` → main-app;
- * `mint_*` → azora-mint, `website_builder_*` → ai-website-builder), every jurisdiction
+ * `mint_*` → azora-mint, `website_builder_*` → ai-website-builder, `iot_*` →
+ * quantum-iot-integration, `report_*` and `reports_*` → automated-reporting, `zero_rating_*`
+ * → zero-rating, `fiveg_*` → 5g-manager: a metric name cannot start with a digit,
+ * `tracing_*` and `recovery_*` → tracing-recovery, `snapshot_*` and `snapshots_*` →
+ * snapshot-scheduler), every jurisdiction
  * service (`compliance_*`: JURISDICTION_EXPORTER), or every service (the kit's `http_*`,
  * `process_*`, `nodejs_*`: `*`).
  */

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { freePort, startApp } from '@azora/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_NODE_FLAGS } from './dev-script.ts';
 import { acceptsMqtt, acceptsPostgres } from './infrastructure.ts';
+import { commandLine } from './processes.ts';
 import { type DevSession, runDev } from './run-dev.ts';
 import { groupMembers } from './supervisor.ts';
 import type { ServiceRow } from './table.ts';
@@ -110,6 +112,16 @@ describe('runDev with fixture services', () => {
     expect(await envOf('ai-sentiment')).not.toHaveProperty('DATABASE_URL');
   });
 
+  it('runs every service with the dev V8 settings and a compile cache kept in .dev-data, written when it stops', async () => {
+    expect(await envOf('ai-sentiment')).toMatchObject({
+      NODE_COMPILE_CACHE: join(repo.root, '.dev-data', 'compile-cache'),
+    });
+    // Each process group's leader is the service's node, started with the flags.
+    const leaders = session.processGroups().map(commandLine);
+    expect(leaders).toHaveLength(3);
+    for (const command of leaders) expect(command).toContain(` ${DEV_NODE_FLAGS.join(' ')} `);
+  });
+
   it('makes a key per role for the run, gives them to every service and prints how to use them', async () => {
     const keys = [...output.matchAll(/^ {4}(dev-[a-z-]+) +([a-z_]+) +([A-Za-z0-9_-]{32,})$/gm)].map((match) => ({
       name: match[1],
@@ -139,7 +151,7 @@ describe('runDev with fixture services', () => {
   it('on stop, leaves no process and no embedded server behind', async () => {
     const { DATABASE_URL: databaseUrl, MQTT_URL: mqttUrl } = await envOf('ai-chatbot');
     const pids = session.processGroups().flatMap(groupMembers);
-    expect(pids.length).toBeGreaterThanOrEqual(6); // pnpm, shell, node × 3 running services
+    expect(pids.length).toBe(6); // node and its child × 3 running services
     expect(await processesIn(repo.root)).toEqual(expect.arrayContaining(pids));
 
     await session.stop();
@@ -149,6 +161,8 @@ describe('runDev with fixture services', () => {
     expect(await acceptsMqtt(mqttUrl as string)).toBe(false);
     expect(existsSync(join(repo.root, '.dev-data', 'dev.pid'))).toBe(false);
     expect(existsSync(join(repo.root, '.dev-data', 'pglite', 'ai-chatbot', 'PG_VERSION'))).toBe(true);
+    // Node wrote the services' compiled code as they exited: the next start reads it.
+    expect((await readdir(join(repo.root, '.dev-data', 'compile-cache'))).length).toBeGreaterThan(0);
   });
 });
 
@@ -179,6 +193,48 @@ describe('runDev with credentials from its environment', () => {
       await session.stop();
       await repo.cleanup();
     }
+  });
+});
+
+describe('runDev’s control API', () => {
+  it('gives the services that restart others (catalog infrastructure "docker") its URL and token, and only them', async () => {
+    const repo = await createFixtureRepo([
+      { name: 'ai-sentiment' },
+      { name: 'tracing-recovery', infrastructure: ['docker'] },
+    ]);
+    const session = runDev({
+      root: repo.root,
+      services: repo.services,
+      quiet: true,
+      env: process.env,
+      write: () => {},
+    });
+    try {
+      await session.settled;
+      const envOf = async (name: string) => {
+        const port = repo.services.find((service) => service.name === name)?.port;
+        return (await (await fetch(`http://127.0.0.1:${port}/env`)).json()) as Record<string, string>;
+      };
+      const control = session.control();
+      expect(control?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(await envOf('tracing-recovery')).toMatchObject({
+        DEV_CONTROL_URL: control?.url,
+        DEV_CONTROL_TOKEN: control?.token,
+        DEPLOYED_SERVICES: 'ai-sentiment,tracing-recovery',
+      });
+      expect(await envOf('ai-sentiment')).not.toHaveProperty('DEV_CONTROL_TOKEN');
+      const listed = await fetch(`${control?.url}/services`, {
+        headers: { authorization: `Bearer ${control?.token}` },
+      });
+      expect(((await listed.json()) as { services: { name: string; state: string }[] }).services).toEqual([
+        expect.objectContaining({ name: 'ai-sentiment', state: 'ready' }),
+        expect.objectContaining({ name: 'tracing-recovery', state: 'ready' }),
+      ]);
+    } finally {
+      await session.stop();
+      await repo.cleanup();
+    }
+    await expect(fetch(`${session.control()?.url}/services`)).rejects.toThrow();
   });
 });
 

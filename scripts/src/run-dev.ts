@@ -3,10 +3,13 @@
  * starts and supervises each service, waits until every one is ready (or failed),
  * prints where each listens, and stops everything cleanly on request.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getService, SERVICES, type ServiceEntry } from '@azora/catalog';
-import { selectServices } from './discover.ts';
+import { type ControlServer, startControlServer } from './control.ts';
+import { type DevCommand, devCommand, withDevNodeFlags } from './dev-script.ts';
+import { devScriptOf, selectServices } from './discover.ts';
 import { type DevCredentials, devCredentials, devIdentityKeys, spawnEnv } from './env.ts';
 import { DevError } from './errors.ts';
 import { type StartedInfrastructure, startInfrastructure } from './infrastructure.ts';
@@ -38,13 +41,13 @@ export interface DevSession {
   done: Promise<void>;
   /** The process group of every running service. */
   processGroups: () => number[];
+  /** The control API of this run (what tracing-recovery gets as DEV_CONTROL_URL / DEV_CONTROL_TOKEN), once launched. */
+  control: () => { url: string; token: string } | undefined;
   /** Stops services (SIGTERM, SIGKILL after 10 s), then embedded infrastructure. Safe at any moment, and more than once. */
   stop: () => Promise<void>;
 }
 
 const STOP_GRACE_MS = 10_000;
-/** Runs a service's `dev` script; `--silent` keeps pnpm's own banner and error lines out of the logs. */
-const DEV_COMMAND = ['pnpm', '--silent', 'run', 'dev'] as const;
 
 function isRunning(pid: number): boolean {
   try {
@@ -137,6 +140,8 @@ export function runDev(options: DevOptions): DevSession {
   let stopped: Promise<void> | undefined;
   let locked = false;
   let infrastructure: StartedInfrastructure | undefined;
+  let control: ControlServer | undefined;
+  const controlToken = randomBytes(24).toString('base64url');
   const supervised: Supervised[] = [];
   const killAll = () => {
     for (const service of supervised) service.kill();
@@ -145,6 +150,16 @@ export function runDev(options: DevOptions): DevSession {
   /** Starts infrastructure and spawns the services; resolves with what the table needs. */
   async function launch(): Promise<{ present: ServiceEntry[]; missing: ServiceEntry[] }> {
     const { present, missing } = selectServices(root, services, options.only);
+    // Each service's dev script as a command, before anything starts: a script pnpm dev
+    // cannot run directly stops the run with the service's name.
+    const commands = new Map<string, DevCommand>();
+    for (const service of present) {
+      try {
+        commands.set(service.name, devCommand(devScriptOf(root, service) as string));
+      } catch (error) {
+        throw new DevError(`${service.name} (${service.folder}/package.json): ${(error as Error).message}`);
+      }
+    }
     await mkdir(join(dataDir, 'logs'), { recursive: true });
     await lock(lockFile);
     locked = true;
@@ -172,6 +187,21 @@ export function runDev(options: DevOptions): DevSession {
       for (const volume of service.volumes)
         await mkdir(join(connections.volumes, service.name, volume), { recursive: true });
     }
+    // The control API, for the services that restart others (tracing-recovery: catalog infrastructure "docker").
+    control = await startControlServer({ token: controlToken, services: () => supervised });
+    const presentNames = present.map((service) => service.name).join(',');
+    const controlEnv = (service: ServiceEntry): Record<string, string> => {
+      if (!service.infrastructure.includes('docker')) return {};
+      const env: Record<string, string> = {
+        DEV_CONTROL_URL: (control as ControlServer).url,
+        DEV_CONTROL_TOKEN: controlToken,
+        DEPLOYED_SERVICES: presentNames,
+      };
+      // Infrastructure it checks directly, as its dependants reach it.
+      if (connections.mongodb) env.MONGODB_URI = connections.mongodb;
+      if (connections.mqtt) env.MQTT_URL = connections.mqtt;
+      return env;
+    };
     for (const service of present) {
       supervised.push(
         supervise(
@@ -180,16 +210,23 @@ export function runDev(options: DevOptions): DevSession {
             cwd: join(root, service.folder),
             port: service.port,
             readyUrl: `http://127.0.0.1:${service.port}${service.health.ready}`,
-            env: spawnEnv(
-              { ...env, ...credentials.env, ...(service.group === 'compliance' ? identityKeys : {}) },
-              service,
-              services,
-              connections,
-            ),
+            env: {
+              ...spawnEnv(
+                { ...env, ...credentials.env, ...(service.group === 'compliance' ? identityKeys : {}) },
+                service,
+                services,
+                connections,
+              ),
+              ...controlEnv(service),
+              // Compiled code and stripped TypeScript kept across runs (.dev-data/compile-cache):
+              // a warm start neither compiles again nor loads the type stripper (~23 MB a service).
+              NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE ?? join(dataDir, 'compile-cache'),
+              ...commands.get(service.name)?.env,
+            },
             logFile: join(dataDir, 'logs', `${service.name}.log`),
           },
           {
-            command: DEV_COMMAND,
+            command: withDevNodeFlags((commands.get(service.name) as DevCommand).command),
             readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
             backoff: options.backoff ?? DEFAULT_BACKOFF,
             onEvent: printer(present, quiet, write),
@@ -250,12 +287,14 @@ export function runDev(options: DevOptions): DevSession {
       },
       () => {},
     ),
+    control: () => (control ? { url: control.url, token: controlToken } : undefined),
     processGroups: () => supervised.map((service) => service.processGroup()).filter((pgid) => pgid !== undefined),
     stop: () => {
       stopped ??= (async () => {
         stopping = true;
         await launched.catch(() => {});
         await Promise.all(supervised.map((service) => service.stop(STOP_GRACE_MS)));
+        await control?.close();
         process.off('exit', killAll);
         await infrastructure?.stop();
         if (locked) await rm(lockFile, { force: true });

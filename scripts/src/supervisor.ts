@@ -5,10 +5,11 @@
  * readiness URL after every start.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { allProcesses } from './processes.ts';
 import { formatDuration } from './table.ts';
 
 export interface ServiceSpec {
@@ -48,15 +49,28 @@ export interface Outcome {
 }
 
 export interface SupervisorOptions {
-  /** The command that runs a service's `dev` script in its folder. */
+  /** The service's command, run in its folder (run-dev: its `dev` script, see dev-script.ts). */
   command: readonly [string, ...string[]];
   readyTimeoutMs: number;
   backoff: Backoff;
   onEvent: (event: SupervisorEvent) => void;
 }
 
+/** Where a supervised service stands, for the control API. */
+export type ServiceState = 'starting' | 'ready' | 'exited' | 'failed' | 'stopped';
+
 export interface Supervised {
   readonly name: string;
+  /** starting (spawned, not ready yet), ready, exited (waiting to restart), failed (for good), stopped. */
+  state: () => ServiceState;
+  /** Starts after the first run: restarts, whether asked for or after an exit. */
+  restarts: () => number;
+  /**
+   * Restarts it now: SIGTERM to the running group (SIGKILL after `graceMs`), then a new start
+   * at once, with no backoff; a service waiting out its backoff starts at once. Resolves with
+   * the state it was in. Throws once it is stopped or failed for good.
+   */
+  restart: (graceMs: number) => Promise<ServiceState>;
   /** Settles once: ready, failed (port taken, not ready in time, cannot spawn) or stopped. */
   readonly outcome: Promise<Outcome>;
   /** Resolves when it will not run again: stopped, or failed for good (port taken, cannot spawn). */
@@ -74,20 +88,9 @@ export interface Supervised {
  * nothing reaps orphans (a container's init), they linger but run nothing.
  */
 export function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited while we looked
-    }
-    // After "pid (command)" — the command may hold spaces — come: state ppid pgrp …
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
-  }
-  return members;
+  return allProcesses()
+    .filter((info) => info.pgid === pgid && info.state !== 'Z')
+    .map((info) => info.pid);
 }
 
 function groupAlive(pgid: number): boolean {
@@ -168,6 +171,12 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
   const stopped = new AbortController();
   let crashes = 0;
   let lastExit = '';
+  let state: ServiceState = 'starting';
+  let restarts = 0;
+  /** Set by restart(): the next exit is the one asked for, and the service starts again at once. */
+  let restartRequested = false;
+  /** Aborted by restart() to cut a backoff wait short. */
+  let wake = new AbortController();
 
   const { promise: outcome, resolve: settle } = Promise.withResolvers<Outcome>();
   const firstStart = performance.now();
@@ -211,6 +220,7 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
     void pollReady(spec.readyUrl, alive.signal).then((ready) => {
       if (!ready) return;
       const now = performance.now();
+      state = 'ready';
       emit({ type: 'ready', name, afterMs: now - startedAt, restart });
       settle({ status: 'ready', readyMs: now - firstStart });
       clearTimeout(deadline);
@@ -232,16 +242,20 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
       const reason = `port ${spec.port} is in use by another process`;
       emit({ type: 'failed', name, reason });
       settle({ status: 'failed', detail: reason });
+      state = 'failed';
       return;
     }
     let delay = backoff.initialMs;
     for (let restart = 0; !stopping; restart++) {
       const startedAt = performance.now();
+      state = 'starting';
+      restarts = restart;
       const { exit, lastLines, spawnError } = await runOnce(restart);
       if (spawnError) {
         const reason = `cannot run ${options.command.join(' ')}: ${spawnError.message}`;
         emit({ type: 'failed', name, reason });
         settle({ status: 'failed', detail: reason });
+        state = 'failed';
         return;
       }
       if (stopping) return;
@@ -251,18 +265,27 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
         await groupGone(group, 2000);
         group = undefined;
       }
+      state = 'exited';
+      if (restartRequested) {
+        restartRequested = false;
+        writeLog(`--- ${exit}; restarting now, as asked ---\n`);
+        emit({ type: 'exited', name, exit: `${exit}, restart asked for`, lastLines: [], restartInMs: 0 });
+        continue;
+      }
       crashes++;
       lastExit = exit;
       if (performance.now() - startedAt >= backoff.resetAfterMs) delay = backoff.initialMs;
       writeLog(`--- ${exit}; restarting in ${formatDuration(delay)} ---\n`);
       emit({ type: 'exited', name, exit, lastLines, restartInMs: delay });
-      await sleep(delay, undefined, { signal: stopped.signal }).catch(() => {});
+      wake = new AbortController();
+      await sleep(delay, undefined, { signal: AbortSignal.any([stopped.signal, wake.signal]) }).catch(() => {});
       delay = Math.min(delay * 2, backoff.maxMs);
     }
   }
   const finished = run().finally(() => {
     clearTimeout(deadline);
     settle({ status: 'stopped' });
+    if (state !== 'failed') state = 'stopped';
   });
 
   return {
@@ -270,6 +293,31 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
     outcome,
     finished,
     processGroup: () => group,
+    state: () => state,
+    restarts: () => restarts,
+    restart: async (graceMs) => {
+      if (stopping || state === 'failed' || state === 'stopped')
+        throw new Error(`${name} is ${state === 'failed' ? 'failed for good' : 'stopped'}`);
+      const previous = state;
+      const pgid = group;
+      if (pgid !== undefined && state !== 'exited') {
+        restartRequested = true;
+        signalGroup(pgid, 'SIGTERM');
+        if (!(await groupGone(pgid, graceMs))) {
+          signalGroup(pgid, 'SIGKILL');
+          await groupGone(pgid, 2000);
+        }
+      } else {
+        wake.abort();
+      }
+      // Answer once the new process is spawned, so callers see it starting.
+      const deadline = Date.now() + 5000;
+      const spawned = () => group !== undefined && group !== pgid;
+      while (!spawned() && !stopping && Date.now() < deadline) {
+        await sleep(20);
+      }
+      return previous;
+    },
     stop: async (graceMs) => {
       stopping = true;
       stopped.abort();

@@ -10,6 +10,7 @@ import { getService, type Infrastructure, type ServiceEntry } from '@azora/catal
 import { freePort } from '@azora/testing';
 
 /**
+ * Each runs as one node process with one child process (both in the service's process group).
  * normal: ready on /health/ready (once DATABASE_URL's server accepts connections, if set);
  * crash-once: the first run exits with code 3 after printing an error, later runs are normal;
  * always-crash: exits with code 3 at once; ignore-sigterm: never exits on SIGTERM;
@@ -18,6 +19,7 @@ import { freePort } from '@azora/testing';
 export type FixtureMode = 'normal' | 'crash-once' | 'always-crash' | 'ignore-sigterm' | 'never-ready';
 
 const SERVER = `
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -29,6 +31,8 @@ if (mode === 'always-crash' || (mode === 'crash-once' && !existsSync('crashed-on
   console.error('fatal: something broke');
   setTimeout(() => process.exit(3), 200);
 } else {
+  // A child process of its own, as automated-reporting's Chromium: stopping a service stops its tree.
+  spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
   const databaseUp = () => new Promise((resolve) => {
     if (!process.env.DATABASE_URL) return resolve(true);
     const { hostname, port } = new URL(process.env.DATABASE_URL);

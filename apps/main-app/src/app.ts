@@ -7,6 +7,7 @@ import {
   type Service,
   serviceVersion,
 } from '@azora/service-kit';
+import { zeroRatingTag } from '@azora/zero-rating-middleware';
 import { DEFAULTS, SERVICE_NAME } from './config.ts';
 import { corsHandler } from './cors.ts';
 import { type GatewayRoute, gatewayHandler } from './gateway.ts';
@@ -40,6 +41,11 @@ export interface MainAppOptions {
   web?: WebOptions;
   bodyLimit?: string;
   otlpEndpoint?: string;
+  /**
+   * A key zero-rating accepts (viewer is enough): when zero-rating is deployed, every API
+   * answer and published site is tagged `X-Azora-Zero-Rated` from its classifier.
+   */
+  zeroRatingApiKey?: string;
 }
 
 export interface MainApp extends Service {
@@ -113,6 +119,17 @@ export function createMainApp(options: MainAppOptions = {}): MainApp {
     resources: [{ name: 'status poller', start: () => poller.start(), close: () => poller.stop() }],
     rawRoutes: (app, { metrics }) => {
       if (options.corsOrigins?.length) app.use('/api', corsHandler(options.corsOrigins));
+      const zeroRating = routes.get(getService('zero-rating').apiPrefix);
+      if (options.zeroRatingApiKey && zeroRating?.deployed) {
+        // Whether what the subscriber fetches here is free for them: the classifier's answer,
+        // cached per flow, `unknown` when it does not answer in time; never a failed request.
+        const tag = zeroRatingTag({
+          url: zeroRating.url,
+          apiKey: options.zeroRatingApiKey,
+          onError: (error) => logger.debug({ err: error }, 'zero-rating did not classify a flow'),
+        });
+        app.use(['/api', `/${PUBLISHED_SITES.mount}`], tag);
+      }
       metrics.gauge({
         name: 'platform_service_ready',
         help: 'Whether a service answered its last readiness probe with 200 (1) or not (0), by target service',

@@ -45,6 +45,8 @@ export const configShape = {
     .default([]),
   /** The `vite build` output to serve (default dist/public). */
   CONSOLE_DIR: z.string().min(1).optional(),
+  /** A key of zero-rating's (viewer): tag answers with X-Azora-Zero-Rated when it is deployed. */
+  ZERO_RATING_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
 };
 
 export const DEFAULTS = configDefaults(configShape);

@@ -40,6 +40,11 @@ describe('console', () => {
       '/website-builder',
       '/privacy',
       '/compliance',
+      '/reports',
+      '/iot',
+      '/network',
+      '/traces',
+      '/operations',
     ]) {
       const response = await request(main.app).get(path).set('accept', 'text/html');
       expect(response.status, path).toBe(200);

@@ -31,6 +31,8 @@ describe('cross-origin API calls (console served from another origin)', () => {
     const allowed = await request(main.app).get('/api/platform/status').set('origin', 'https://console.example.com');
     expect(allowed.status).toBe(200);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://console.example.com');
+    // The console reads a downloaded report's file name from its content-disposition.
+    expect(allowed.headers['access-control-expose-headers']).toContain('content-disposition');
     const other = await request(main.app).get('/api/platform/status').set('origin', 'https://evil.example');
     expect(other.status).toBe(200);
     expect(other.headers['access-control-allow-origin']).toBeUndefined();

@@ -12,7 +12,8 @@ export function corsHandler(allowed: readonly string[]): RequestHandler {
     if (!origin || !origins.has(origin)) return next();
     res.vary('origin');
     res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('access-control-expose-headers', 'x-request-id, retry-after');
+    // content-disposition: the name a downloaded report is saved under.
+    res.setHeader('access-control-expose-headers', 'x-request-id, retry-after, content-disposition');
     if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return next();
     res.setHeader('access-control-allow-methods', 'GET, HEAD, POST, PUT, PATCH, DELETE');
     res.setHeader(

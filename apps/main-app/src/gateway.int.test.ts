@@ -94,6 +94,29 @@ describe('gateway', () => {
     expect(response.body.sentences[1].label).toBe('negative');
   });
 
+  it('drops an idle upstream connection before the upstream times it out, never sending on a closing one', async () => {
+    // The upstream answers with the client port of the connection the request came on.
+    const upstream = await startApp((req, res) => res.end(String(req.socket.remotePort)));
+    upstream.server.keepAliveTimeout = 2000; // announced as `Keep-Alive: timeout=2`
+    const gateway = createMainApp({
+      logger: quietLogger(),
+      env: { AI_VISION_URL: upstream.url },
+      deployed: new Set(['main-app', 'ai-vision']),
+      pollIntervalMs: 60_000,
+    });
+    try {
+      const port = async () => (await request(gateway.app).get('/api/vision/which-connection')).text;
+      const first = await port();
+      expect(await port(), 'a busy connection is reused').toBe(first);
+      // Past the hint less a second (1 s), before the upstream's own 2 s: a new connection.
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      expect(await port(), 'an idle connection is not kept up to the upstream timeout').not.toBe(first);
+    } finally {
+      for (const resource of gateway.resources) await resource.close();
+      await upstream.close();
+    }
+  });
+
   it("passes the upstream's own 4xx problems through", async () => {
     const response = await request(main.app)
       .post('/api/sentiment/analyze')

@@ -127,13 +127,17 @@ export function refusedTarget(
 
 type Outcome = 'ok' | 'unreachable' | 'timeout' | 'not_deployed' | 'too_large' | 'aborted';
 
+/** How long an idle upstream connection is kept when the upstream announces no keep-alive timeout. */
+const IDLE_UPSTREAM_SOCKET_MS = 4000;
+
 export function gatewayHandler(options: GatewayOptions): RequestHandler {
   const { routes, timeoutMs, maxBodyBytes, logger, metrics } = options;
   // Reused upstream connections: a new TCP connection per forwarded request costs more than the request.
-  const agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }),
-  };
+  // An idle connection is dropped a second before the upstream's announced keep-alive timeout
+  // (`Keep-Alive: timeout=5`), so a request never goes out on one the upstream is closing at
+  // that moment (a 502 ECONNRESET); Node's agent honours the hint only under its own `timeout`.
+  const reuse = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: IDLE_UPSTREAM_SOCKET_MS };
+  const agents = { 'http:': new HttpAgent(reuse), 'https:': new HttpsAgent(reuse) };
 
   return (req, res) => {
     const prefix = options.fixed?.prefix ?? String(req.params.prefix ?? '');

@@ -57,6 +57,7 @@ const service = createMainApp({
   web,
   bodyLimit: config.BODY_LIMIT,
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  zeroRatingApiKey: config.ZERO_RATING_API_KEY,
 });
 
 await runService(service, {

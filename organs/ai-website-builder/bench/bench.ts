@@ -14,14 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closedLoop, percentile, printTable, startNodeServer } from '@azora/bench';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '@azora/chromium';
 import { startEmbeddedMongoProcess } from '@azora/testing';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS } from '../src/browser.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const BROWSERS = Number(process.env.BENCH_BROWSERS ?? 1);
 const PAGES = Number(process.env.BENCH_PAGES_PER_BROWSER ?? 2);
-const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH ?? DEFAULT_CHROMIUM_PATH;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const failures: string[] = [];
 const check = (ok: boolean, what: string) => {
@@ -144,7 +144,7 @@ try {
   const auditBody = (await audit.json()) as { counts: Record<string, number> };
 
   // Baseline: bare puppeteer, no pool, no HTTP, one page at a time (same flags, same HTML).
-  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS] });
   const bare = await closedLoop({
     clients: 1,
     durationMs: SECONDS * 1000,

@@ -10,32 +10,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { CHROMIUM_ARGS } from '@azora/chromium';
 import type { Logger } from '@azora/service-kit';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
-
-/** The flags Debian's chromium needs here (see notes/dependencies.md); --no-sandbox for non-root containers. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-extensions',
-  '--disable-default-apps',
-  '--mute-audio',
-  '--no-zygote',
-  // Defence in depth under request interception, for what Chromium fetches outside it
-  // (link prefetch, for one): every connection goes to a proxy that does not exist —
-  // loopback included (`<-loopback>` drops its implicit bypass) — and no name resolves.
-  '--proxy-server=http://127.0.0.1:9',
-  '--proxy-bypass-list=<-loopback>',
-  '--host-resolver-rules=MAP * ~NOTFOUND',
-  '--disable-features=NetworkPrediction,Prefetch,PrefetchPrivacyChanges,SpeculationRules',
-  '--dns-prefetch-disable',
-];
 
 export class PoolBusyError extends Error {
   override name = 'PoolBusyError';
@@ -164,7 +141,7 @@ export class BrowserPool {
           const browser = await puppeteer.launch({
             executablePath: this.#options.executablePath,
             headless: true,
-            args: CHROMIUM_ARGS,
+            args: [...CHROMIUM_ARGS],
             protocolTimeout: Math.max(10_000, this.#options.timeoutMs * 2),
             handleSIGINT: false,
             handleSIGTERM: false,

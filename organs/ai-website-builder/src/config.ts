@@ -1,5 +1,7 @@
 // The service's settings and their defaults, declared once: main.ts loads them from the
 // environment; the builder's own defaults are these same constants.
+
+import { DEFAULT_CHROMIUM_PATH } from '@azora/chromium';
 import { mongoConfigShape } from '@azora/mongo';
 import { authConfigShape, configDefaults, rateLimitConfigShape, z } from '@azora/service-kit';
 
@@ -21,7 +23,7 @@ export const configShape = {
   /** The proxies whose x-forwarded-for names the client (the console's gateway, say): as the kit's TRUST_PROXY. */
   TRUST_PROXY: rateLimitConfigShape().TRUST_PROXY,
   /** Debian's chromium; puppeteer-core downloads no browser. */
-  PUPPETEER_EXECUTABLE_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  PUPPETEER_EXECUTABLE_PATH: z.string().min(1).default(DEFAULT_CHROMIUM_PATH),
   /** Where published sites are written (`<dir>/<subdomain>/`); relative to the working directory. */
   DEPLOYMENTS_DIR: z.string().min(1).default('deployments/sites'),
   /** Chromium processes in the pool. */

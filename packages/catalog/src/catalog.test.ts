@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addressedBy,
   defaultUrl,
   findService,
   findServiceByApiPrefix,
@@ -123,8 +124,13 @@ describe('service catalog', () => {
 
   it('expands "*" to every other service', () => {
     expect(upstreamsOf('ai-chatbot').map((s) => s.name)).toEqual(['ai-sentiment']);
-    const recovery = upstreamsOf('tracing-recovery').map((s) => s.name);
-    expect(recovery).toHaveLength(20);
-    expect(recovery).not.toContain('tracing-recovery');
+    expect(upstreamsOf('main-app')).toHaveLength(20);
+    // tracing-recovery watches every service without depending on any: it is given their
+    // addresses but starts first, so it can heal one that never comes up.
+    expect(upstreamsOf('tracing-recovery')).toEqual([]);
+    const watched = addressedBy('tracing-recovery').map((s) => s.name);
+    expect(watched).toHaveLength(20);
+    expect(watched).not.toContain('tracing-recovery');
+    expect(addressedBy('snapshot-scheduler').map((s) => s.name)).toEqual(['tracing-recovery']);
   });
 });

@@ -53,8 +53,19 @@ export interface ServiceEntry {
   readonly volumes: readonly string[];
   /** The rule pack a jurisdiction service answers with (`gdpr`, … `popia`): the regime's id. */
   readonly regime?: string;
+  /**
+   * The service reads every other service's data (snapshot-scheduler): it is given the
+   * servers (`POSTGRES_URL`, and `MONGODB_URI` without a database), not a database of its own.
+   */
+  readonly readsEveryDatabase?: boolean;
   /** Other services it calls; `'*'` means every service in the catalog. */
   readonly calls: readonly string[];
+  /**
+   * Services it watches — polls their readiness, restarts them — without depending on them:
+   * it gets their addresses but starts first, so it can heal a service that never comes up.
+   * `'*'` means every service.
+   */
+  readonly watches?: readonly string[];
   readonly composeFiles: readonly ComposeFile[];
 }
 
@@ -73,7 +84,13 @@ const AUTONOMOUS_COMPOSE: readonly ComposeFile[] = [
   'vessels/docker-compose.autonomous.yml',
   'vessels/docker-compose.production.yml',
 ];
-const PRODUCTION_ONLY: readonly ComposeFile[] = ['vessels/docker-compose.production.yml'];
+/** tracing-recovery runs in every stack: each sends its spans to it (OTEL_EXPORTER_OTLP_ENDPOINT). */
+const EVERY_STACK: readonly ComposeFile[] = [
+  'vessels/docker-compose.yml',
+  'vessels/docker-compose.prod.yml',
+  'vessels/docker-compose.compliance.yml',
+  ...AUTONOMOUS_COMPOSE,
+];
 
 /** The seven services of the compliance suite built on @azora/compliance-core, one per regime. */
 export const JURISDICTION_SERVICES = [
@@ -213,7 +230,8 @@ export const SERVICES: readonly ServiceEntry[] = [
     port: 4087,
     group: 'compliance',
     description: 'Scheduled compliance reports built from the dashboard and jurisdiction services',
-    infrastructure: ['postgres'],
+    // Postgres keeps schedules, runs and report metadata; Chromium prints the PDFs.
+    infrastructure: ['postgres', 'chromium'],
     volumes: ['reports'],
     calls: ['compliance-dashboard', ...JURISDICTION_SERVICES],
     composeFiles: COMPLIANCE_COMPOSE,
@@ -223,7 +241,7 @@ export const SERVICES: readonly ServiceEntry[] = [
     folder: 'services/quantum-iot-integration',
     port: 4088,
     group: 'compliance',
-    description: 'IoT device registry and telemetry over MQTT, with signed device records',
+    description: 'IoT devices publishing ML-DSA-signed telemetry over MQTT, scanned for compliance findings',
     infrastructure: ['postgres', 'mqtt'],
     composeFiles: COMPLIANCE_COMPOSE,
   }),
@@ -235,8 +253,8 @@ export const SERVICES: readonly ServiceEntry[] = [
     group: 'operations',
     description: 'Traces (OTLP), health watching and self-healing recovery actions',
     infrastructure: ['postgres', 'redis', 'docker'],
-    calls: ['*'],
-    composeFiles: AUTONOMOUS_COMPOSE,
+    watches: ['*'],
+    composeFiles: EVERY_STACK,
   }),
   entry({
     name: 'snapshot-scheduler',
@@ -245,6 +263,7 @@ export const SERVICES: readonly ServiceEntry[] = [
     group: 'operations',
     description: 'Scheduled snapshots of the databases, with retention and restore checks',
     infrastructure: ['postgres', 'redis', 'mongodb'],
+    readsEveryDatabase: true,
     volumes: ['snapshots'],
     calls: ['tracing-recovery'],
     composeFiles: AUTONOMOUS_COMPOSE,
@@ -256,7 +275,7 @@ export const SERVICES: readonly ServiceEntry[] = [
     group: 'telecom',
     description: 'Zero-rated traffic rules and usage accounting',
     infrastructure: ['redis'],
-    composeFiles: PRODUCTION_ONLY,
+    composeFiles: AUTONOMOUS_COMPOSE,
   }),
   entry({
     name: '5g-manager',
@@ -265,6 +284,6 @@ export const SERVICES: readonly ServiceEntry[] = [
     group: 'telecom',
     description: '5G network slices: admission, quotas and lifecycle',
     infrastructure: ['postgres', 'redis'],
-    composeFiles: PRODUCTION_ONLY,
+    composeFiles: AUTONOMOUS_COMPOSE,
   }),
 ];

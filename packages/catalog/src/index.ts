@@ -57,9 +57,22 @@ export function defaultUrl(name: string, host = '127.0.0.1'): string {
   return `http://${host}:${getService(name).port}`;
 }
 
-/** Services `name` calls directly, with `'*'` expanded to every other service. */
+/** `names` with `'*'` expanded to every service but `name`, each once. */
+function expand(name: string, names: readonly string[]): ServiceEntry[] {
+  const all = names.includes('*') ? SERVICES.map((s) => s.name).filter((n) => n !== name) : names;
+  return [...new Set(all)].map(getService);
+}
+
+/** Services `name` calls directly (it starts after them), with `'*'` expanded to every other service. */
 export function upstreamsOf(name: string): ServiceEntry[] {
+  return expand(name, getService(name).calls);
+}
+
+/**
+ * The services whose addresses `name` is given (`<SERVICE>_URL`): those it calls and those
+ * it watches without depending on them (tracing-recovery watches every service).
+ */
+export function addressedBy(name: string): ServiceEntry[] {
   const service = getService(name);
-  const names = service.calls.includes('*') ? SERVICES.map((s) => s.name).filter((n) => n !== name) : service.calls;
-  return [...new Set(names)].map(getService);
+  return expand(name, [...service.calls, ...(service.watches ?? [])]);
 }

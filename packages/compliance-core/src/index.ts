@@ -5,7 +5,7 @@
  * audit log's hash chain (audit/) and the PII scanner (pii/).
  */
 export * from './audit/index.ts';
-export { type Database, openDatabase } from './db/database.ts';
+export { type Database, openDatabase, openPrismaDatabase, type PrismaDatabase } from './db/database.ts';
 export { MIGRATIONS_DIR, MigrationError, migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
 export * from './deadlines/index.ts';
 export { EXTENSIONS, regimeExtension } from './extensions/index.ts';

@@ -30,6 +30,7 @@ const { app } = createService({
     app.get('/me', auth.authenticate, (req, res) => {
       res.json(req.principal);
     });
+    app.get('/whoami', ...auth.whoAmI);
     app.post('/consents', ...auth.requireRole('admin', 'dpo'), (_req, res) => {
       res.status(201).json({ ok: true });
     });
@@ -128,6 +129,19 @@ describe('authorisation by role', () => {
       .post('/consents')
       .set('authorization', `Bearer ${await token({ roles: [{ admin: true }, 7] })}`);
     expect(res.status).toBe(403);
+  });
+});
+
+describe('whoAmI', () => {
+  it("answers the caller's subject and roles, for an API key as for a token, and 401 without credentials", async () => {
+    const byKey = await request(app).get('/whoami').set('x-api-key', OPERATOR_KEY);
+    expect(byKey.status).toBe(200);
+    expect(byKey.body).toEqual({ subject: 'ops-bot', roles: ['operator'] });
+    const byToken = await request(app)
+      .get('/whoami')
+      .set('authorization', `Bearer ${await token({ roles: ['dpo', 'auditor'] }, { sub: 'ana' })}`);
+    expect(byToken.body).toEqual({ subject: 'ana', roles: ['dpo', 'auditor'] });
+    expect((await request(app).get('/whoami')).status).toBe(401);
   });
 });
 

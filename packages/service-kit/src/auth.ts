@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Request, type RequestHandler, Router } from 'express';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HttpProblem } from './problem.ts';
@@ -75,6 +74,21 @@ export interface Auth {
    * say); the others pass untouched.
    */
   requireRoleWhen: (applies: (req: Request) => boolean, ...roles: string[]) => RequestHandler;
+  /**
+   * `GET …/me`: who the credentials belong to, `{subject, roles}`, for clients (the console)
+   * that cannot read an API key's roles and show only the actions the caller may take.
+   */
+  whoAmI: RequestHandler[];
+}
+
+/**
+ * jose is loaded on first use: most services take API keys only, and the library would
+ * otherwise sit in every service's memory (about 2 MB resident) without ever running.
+ */
+let jose: Promise<typeof import('jose')> | undefined;
+function loadJose(): Promise<typeof import('jose')> {
+  jose ??= import('jose');
+  return jose;
 }
 
 export function createAuth(options: AuthOptions): Auth {
@@ -86,6 +100,7 @@ export function createAuth(options: AuthOptions): Auth {
 
   async function verifyJwt(token: string): Promise<Principal> {
     if (!secret) throw unauthorized('bearer tokens are not accepted by this service');
+    const { errors: joseErrors, jwtVerify } = await loadJose();
     try {
       const { payload } = await jwtVerify(token, secret, {
         algorithms: ['HS256'],
@@ -143,7 +158,15 @@ export function createAuth(options: AuthOptions): Auth {
     return (req, res, next) => (applies(req) ? checks(req, res, next) : next());
   }
 
-  return { authenticate, requireRole, requireRoleWhen };
+  const whoAmI: RequestHandler[] = [
+    authenticate,
+    (req, res) => {
+      const { subject, roles } = req.principal as Principal;
+      res.json({ subject, roles });
+    },
+  ];
+
+  return { authenticate, requireRole, requireRoleWhen, whoAmI };
 }
 
 /**
@@ -190,6 +213,7 @@ export async function signToken(
   claims: { subject: string; roles: readonly string[]; expiresIn?: string },
 ): Promise<string> {
   if (secret.length < 32) throw new Error('the JWT secret must be at least 32 characters');
+  const { SignJWT } = await loadJose();
   return new SignJWT({ roles: [...claims.roles] })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.subject)

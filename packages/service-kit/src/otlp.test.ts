@@ -100,6 +100,28 @@ describe('span export', async () => {
     expect(otlp.spans().find((s) => s.traceId === sampled)).toMatchObject({ name: 'GET /boom', status: { code: 2 } });
     expect(otlp.spans().find((s) => s.traceId === unsampled)).toBeUndefined();
   });
+
+  it('exports no spans for the probes: health checks and metrics scrapes', async () => {
+    const service = tracedService(otlp.url, (app) => {
+      app.get('/work', (_req, res) => {
+        res.json({ done: true });
+      });
+    });
+    const traceFor = (n: number) => `00-${String(n).repeat(32)}-00f067aa0ba902b7-01`;
+    for (const [n, path] of [
+      [1, '/health'],
+      [2, '/health/ready'],
+      [3, '/metrics'],
+      [4, '/work'],
+    ] as const)
+      await request(service.app).get(path).set('traceparent', traceFor(n));
+    for (const resource of service.resources) await resource.close();
+    const names = otlp
+      .spans()
+      .filter((s) => ['1', '2', '3', '4'].some((n) => s.traceId === n.repeat(32)))
+      .map((s) => s.name);
+    expect(names).toEqual(['GET /work']);
+  });
 });
 
 describe('SpanExporter', () => {

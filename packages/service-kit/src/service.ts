@@ -101,7 +101,7 @@ export function createService(options: ServiceOptions): Service {
     });
     setActiveSpanExporter(exporter);
     resources.push({ name: 'span exporter', close: () => exporter.shutdown() });
-    app.use(serverSpans(exporter));
+    app.use(serverSpans(exporter, new Set(['/health', '/health/ready', '/metrics', ...(options.readyAliases ?? [])])));
   }
   app.use(securityHeaders);
 
@@ -135,11 +135,15 @@ export function createService(options: ServiceOptions): Service {
   return { name: options.name, app, metrics, logger, lifecycle, resources, start };
 }
 
-/** Records a server span for every request once its response ends. */
-function serverSpans(exporter: SpanExporter): RequestHandler {
+/**
+ * Records a server span for every request once its response ends, but for the probes'
+ * (`probePaths`: health checks every few seconds and Prometheus' scrapes), which would
+ * bury the traces worth reading and cost every probe an export.
+ */
+function serverSpans(exporter: SpanExporter, probePaths: ReadonlySet<string>): RequestHandler {
   return (req, res, next) => {
     const trace = currentTrace();
-    if (!trace?.sampled) {
+    if (!trace?.sampled || probePaths.has(req.path)) {
       next();
       return;
     }

@@ -5,6 +5,8 @@ export interface NodeProcess {
   /** `http://127.0.0.1:<port>` */
   url: string;
   port: number;
+  /** The Node process's id (it is spawned directly, not through a shell). */
+  pid: number;
   /** What it printed recently (stdout and stderr), for error messages. */
   output: () => string;
   /** SIGTERM, then SIGKILL when it has not exited after 5 s. */
@@ -12,8 +14,13 @@ export interface NodeProcess {
 }
 
 export interface NodeProcessOptions {
-  /** The entry point, run from source with the `@azora/source` condition. */
+  /** The entry point, run from source with the `@azora/source` condition unless `sourceCondition` is false. */
   entry: string;
+  /**
+   * Pass `--conditions=@azora/source` (default true), so workspace packages load from their
+   * `src`; false runs what their `dist` holds, as an image does.
+   */
+  sourceCondition?: boolean;
   args?: string[];
   cwd?: string;
   /** Added to this process's environment; `PORT` is always a free port. */
@@ -34,7 +41,11 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--conditions=@azora/source', ...(options.args ?? []), options.entry],
+    [
+      ...(options.sourceCondition === false ? [] : ['--conditions=@azora/source']),
+      ...(options.args ?? []),
+      options.entry,
+    ],
     {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, PORT: String(port) },
@@ -73,7 +84,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { url, port, output, stop };
+    if (ok) return { url, port, pid: child.pid as number, output, stop };
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${options.entry} was not ready within ${timeoutMs} ms:\n${output().slice(-2000)}`);

@@ -13,6 +13,7 @@ import {
   mongoCommand,
   startApp,
   startEmbeddedMongo,
+  waitFor,
 } from './index.ts';
 
 describe('startApp / freePort', () => {
@@ -200,8 +201,16 @@ describe('startEmbeddedMongo', () => {
       const mongo = await startEmbeddedMongo({ storagePath: dir, persistIntervalMs: 50 });
       const connection = await mongoose.createConnection(mongo.uriFor('kit_test')).asPromise();
       await connection.collection('notes').insertOne({ text: 'saved without a stop' });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await readFile(join(dir, 'congo.json'), 'utf8')).toContain('saved without a stop');
+      // Written by the 50 ms interval, not by a stop: however long a busy machine takes to get to it.
+      await waitFor(
+        'the insert saved by the interval',
+        async () =>
+          (await readFile(join(dir, 'congo.json'), 'utf8').catch(() => '')).includes('saved without a stop')
+            ? true
+            : undefined,
+        10_000,
+        50,
+      );
       await connection.close();
       await mongo.stop();
 

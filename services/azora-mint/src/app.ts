@@ -307,11 +307,7 @@ export function createMintService(options: MintOptions): MintService {
         res.json(Object.fromEntries(Object.entries(supply).map(([name, value]) => [name, value.toString()])));
       });
 
-      // Who the credentials belong to, for clients (the console) that cannot read an API key's roles.
-      app.get(`${API}/me`, readers, (req, res) => {
-        const { subject, roles } = req.principal as NonNullable<Request['principal']>;
-        res.json({ subject, roles });
-      });
+      app.get(`${API}/me`, ...auth.whoAmI);
 
       app.post(`${API}/accounts`, ...spenders, ready, async (req, res) => {
         const body = parseBody(NewAccount, req);

@@ -263,10 +263,7 @@ export function createDashboardService(options: DashboardOptions): DashboardServ
     resources: [{ name: 'postgres', close: () => pool.end() }, bootstrap],
     routes: (app) => {
       // Who the caller is: the console shows the Acknowledge button to a dpo only.
-      app.get(`${API}/me`, auth.authenticate, (req, res) => {
-        const { subject, roles } = req.principal as NonNullable<Request['principal']>;
-        res.json({ subject, roles });
-      });
+      app.get(`${API}/me`, ...auth.whoAmI);
       app.get(`${API}/overview`, ...readers, async (_req, res) => {
         res.set('cache-control', 'no-store');
         res.json(await overview(await aggregator.current()));

@@ -1,10 +1,15 @@
 import { type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { AssistantPage } from './pages/Assistant.tsx';
 import { CompliancePage } from './pages/Compliance.tsx';
+import { IotPage } from './pages/Iot.tsx';
+import { NetworkPage } from './pages/Network.tsx';
+import { OperationsPage } from './pages/Operations.tsx';
 import { PrivacyPage } from './pages/Privacy.tsx';
 import { RecommendationsPage } from './pages/Recommendations.tsx';
+import { ReportsPage } from './pages/Reports.tsx';
 import { SentimentPage } from './pages/Sentiment.tsx';
 import { StatusPage } from './pages/Status.tsx';
+import { TracesPage } from './pages/Traces.tsx';
 import { VisionPage } from './pages/Vision.tsx';
 import { WalletPage } from './pages/Wallet.tsx';
 import { WebsiteBuilderPage } from './pages/WebsiteBuilder.tsx';
@@ -19,6 +24,11 @@ const PAGES = [
   { path: '/website-builder', label: 'Website builder', title: 'Website builder', Page: WebsiteBuilderPage },
   { path: '/privacy', label: 'Privacy', title: 'Privacy requests', Page: PrivacyPage },
   { path: '/compliance', label: 'Compliance', title: 'Compliance', Page: CompliancePage },
+  { path: '/reports', label: 'Reports', title: 'Compliance reports', Page: ReportsPage },
+  { path: '/iot', label: 'IoT devices', title: 'IoT devices', Page: IotPage },
+  { path: '/network', label: 'Network', title: 'Network', Page: NetworkPage },
+  { path: '/traces', label: 'Traces', title: 'Traces', Page: TracesPage },
+  { path: '/operations', label: 'Operations', title: 'Operations', Page: OperationsPage },
 ] as const;
 
 function currentPath(): string {

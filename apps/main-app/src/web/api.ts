@@ -21,6 +21,10 @@ export class ApiError extends Error {
   readonly failure: string | undefined;
   /** The service's machine-readable reason, when it gives one (e.g. ai-chatbot's `session_expired`). */
   readonly code: string | undefined;
+  /** A refusal's `reason` extension, when the service gives one (e.g. 5g-manager's `SLICE_FULL` on a 409). */
+  readonly reason: string | undefined;
+  /** The whole answer, parsed, for what a page reads beyond the message (a problem's extensions). */
+  readonly body: unknown;
 
   constructor(
     status: number,
@@ -29,6 +33,8 @@ export class ApiError extends Error {
     errors: { path: string; message: string }[] = [],
     failure?: string,
     code?: string,
+    reason?: string,
+    body?: unknown,
   ) {
     super(message);
     this.status = status;
@@ -36,6 +42,8 @@ export class ApiError extends Error {
     this.errors = errors;
     this.failure = failure;
     this.code = code;
+    this.reason = reason;
+    this.body = body;
   }
 
   /** The service is down, slow or not deployed (as opposed to bad input). */
@@ -63,6 +71,11 @@ interface Problem {
   errors?: { path: string; message: string }[];
   /** Some routes answer `{ error: why }` instead of a problem detail. */
   error?: unknown;
+  /**
+   * A refusal's reason: 5g-manager's `SLICE_FULL` beside a problem's detail, or the whole
+   * answer `{ status: 'refused', reason: why }` (tracing-recovery's refused recovery, a 422).
+   */
+  reason?: unknown;
 }
 
 export interface ApiInit extends RequestInit {
@@ -100,9 +113,19 @@ export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
     const message =
       problem.detail ??
       (typeof problem.error === 'string' ? problem.error : undefined) ??
+      (typeof problem.reason === 'string' ? problem.reason : undefined) ??
       problem.title ??
       `HTTP ${response.status}`;
-    throw new ApiError(response.status, message, problem.upstream, problem.errors, problem.failure, problem.code);
+    throw new ApiError(
+      response.status,
+      message,
+      problem.upstream,
+      problem.errors,
+      problem.failure,
+      problem.code,
+      typeof problem.reason === 'string' ? problem.reason : undefined,
+      body,
+    );
   }
   return body as T;
 }
@@ -293,11 +316,8 @@ export interface Audit {
   counts: Record<Impact, number>;
 }
 
-/**
- * A binary answer (a screenshot, a PDF) or a page's HTML, fetched with the credential the
- * person signed in with: an <img> or <iframe> pointed at the URL could not send it.
- */
-export async function fetchWithCredential(path: string, accept: string): Promise<Blob> {
+/** The answer to a GET sent with the person's credential, once it is a 2xx; otherwise its problem as an ApiError. */
+async function fetchOk(path: string, accept: string): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(`${API_BASE}${path}`, {
@@ -306,7 +326,7 @@ export async function fetchWithCredential(path: string, accept: string): Promise
   } catch {
     throw new ApiError(0, 'The console cannot reach its server. Check your connection.');
   }
-  if (response.ok) return response.blob();
+  if (response.ok) return response;
   let problem: Problem = {};
   try {
     problem = (await response.json()) as Problem;
@@ -321,6 +341,23 @@ export async function fetchWithCredential(path: string, accept: string): Promise
     problem.failure,
     problem.code,
   );
+}
+
+/**
+ * A binary answer (a screenshot, a PDF) or a page's HTML, fetched with the credential the
+ * person signed in with: an <img> or <iframe> pointed at the URL could not send it.
+ */
+export async function fetchWithCredential(path: string, accept: string): Promise<Blob> {
+  return (await fetchOk(path, accept)).blob();
+}
+
+/** A file to save, fetched with the credential, with the name its server gave it (Content-Disposition), when it did. */
+export async function downloadWithCredential(
+  path: string,
+  accept: string,
+): Promise<{ blob: Blob; disposition: string | null }> {
+  const response = await fetchOk(path, accept);
+  return { blob: await response.blob(), disposition: response.headers.get('content-disposition') };
 }
 
 // The jurisdiction services (gdpr-compliance, ccpa-compliance, lgpd-compliance): data-subject
@@ -686,4 +723,457 @@ export const acknowledgeAlert = (id: string, note?: string) =>
     method: 'POST',
     auth: true,
     json: note ? { note } : {},
+  });
+
+// automated-reporting: scheduled and on-demand snapshots of the compliance posture as JSON,
+// CSV and PDF files; an upstream that failed is listed in the report, never left out.
+
+export interface ReportSchedule {
+  id: string;
+  name: string;
+  cron: string;
+  timeZone: string;
+  enabled: boolean;
+  /** A Postgres interval: '90 days', '1 year', '7 years'. */
+  retention: string;
+  /** Null while the schedule is disabled. */
+  nextRunAt: string | null;
+  lastRun: {
+    scheduledFor: string;
+    status: 'running' | 'done' | 'failed' | (string & {});
+    reportId: string | null;
+    error: string | null;
+  } | null;
+  updatedAt: string;
+}
+export type ReportFormat = 'json' | 'csv' | 'pdf';
+export interface UpstreamFailure {
+  service: string;
+  /** How it failed: unreachable, timeout, bad_status, bad_body… */
+  failure: string;
+  message: string;
+}
+export interface Report {
+  id: string;
+  schedule: string | null;
+  kind: 'scheduled' | 'on-demand' | (string & {});
+  scheduledFor: string | null;
+  generatedAt: string;
+  requestedBy: string | null;
+  status: 'complete' | 'partial' | (string & {});
+  /** The jurisdiction services asked (service names). */
+  regimes: string[];
+  formats: Record<ReportFormat, { bytes: number; sha256: string; url: string }>;
+  upstreamErrors: UpstreamFailure[];
+  expiresAt: string;
+}
+export interface ReportPage {
+  reports: Report[];
+  /** The cursor of the next page; null on the last one. */
+  next: string | null;
+}
+export interface ScheduleChange {
+  cron?: string;
+  timeZone?: string;
+  enabled?: boolean;
+}
+
+const REPORTING = '/api/automated-reporting';
+
+/** Who the credential is, and its roles here (any valid API key or token; 401 without). */
+export const reportingMe = () => api<Identity>(`${REPORTING}/me`, { auth: true });
+
+/** Roles dpo, operator and auditor. */
+export const reportSchedules = () =>
+  api<{ schedules: ReportSchedule[] }>(`${REPORTING}/schedules`, { auth: true }).then((a) => a.schedules);
+/** A dpo only; a 400 names what is wrong with the cron expression or the time zone. */
+export const updateSchedule = (id: string, change: ScheduleChange) =>
+  api<ReportSchedule>(`${REPORTING}/schedules/${encodeURIComponent(id)}`, { method: 'PUT', auth: true, json: change });
+/** Newest first, `limit` at a time; `cursor` is the previous page's `next`. */
+export const listReports = (limit: number, cursor?: string) =>
+  api<ReportPage>(`${REPORTING}/reports?${q({ limit: String(limit), ...(cursor ? { cursor } : {}) })}`, {
+    auth: true,
+  });
+/** A dpo or an operator; answers once the report (its PDF included) is stored. */
+export const generateReport = (request: { schedule?: string; regimes?: string[] }) =>
+  api<Report>(`${REPORTING}/reports`, { method: 'POST', auth: true, json: request });
+/** The stored file of one format (the gateway path is the report's `formats[format].url`). */
+export const reportFile = (report: Report, format: ReportFormat) =>
+  downloadWithCredential(report.formats[format].url, REPORT_TYPES[format]);
+const REPORT_TYPES: Record<ReportFormat, string> = {
+  json: 'application/json',
+  csv: 'text/csv',
+  pdf: 'application/pdf',
+};
+
+// quantum-iot-integration: devices that publish ML-DSA-signed telemetry over MQTT, the
+// messages it rejected, and the compliance findings in what it accepted.
+
+export type RejectionReason = 'bad_signature' | 'unknown_device' | 'replayed' | 'stale' | 'malformed';
+export interface IotDevice {
+  id: string;
+  type: string;
+  location: string;
+  jurisdiction: string;
+  algorithm: 'ML-DSA-44' | 'ML-DSA-65' | (string & {});
+  publicKey: string;
+  status: 'online' | 'offline' | 'decommissioned' | (string & {});
+  lastSeenAt: string | null;
+  registeredAt: string;
+  registeredBy: string;
+  decommissionedAt: string | null;
+}
+export interface IotFindingRecord {
+  id: string;
+  deviceId: string;
+  kind: string;
+  regime: string;
+  summary: string;
+  detectedAt: string;
+  occurrences: number;
+  lastDetectedAt: string;
+  status: 'open' | 'resolved' | (string & {});
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+}
+export interface IotRejection {
+  id: string;
+  reason: RejectionReason | (string & {});
+  /** The device the message claimed to come from (its topic's), unverified. */
+  deviceId: string | null;
+  detail: string;
+  receivedAt: string;
+}
+export interface IotSummary {
+  devices: { total: number; online: number; offline: number };
+  messages: { accepted: number; rejected: Record<string, number> };
+  findings: { open: number; byKind: Record<string, number>; recent: IotFinding[] };
+}
+export interface NewDevice {
+  id: string;
+  type: string;
+  location: string;
+  jurisdiction: string;
+  algorithm?: 'ML-DSA-44' | 'ML-DSA-65';
+  /** base64 */
+  publicKey: string;
+}
+
+const IOT = '/api/quantum-iot-integration';
+
+/** Who the credential is, and its roles here (any valid API key or token; 401 without). */
+export const iotMe = () => api<Identity>(`${IOT}/me`, { auth: true });
+
+/** Roles operator, dpo and auditor. */
+export const iotSummary = () => api<IotSummary>(`${IOT}/summary`, { auth: true });
+export const iotDevices = () => api<{ devices: IotDevice[] }>(`${IOT}/devices`, { auth: true }).then((a) => a.devices);
+export const iotOpenFindings = () =>
+  api<{ findings: IotFindingRecord[] }>(`${IOT}/findings?${q({ status: 'open', limit: '100' })}`, {
+    auth: true,
+  }).then((a) => a.findings);
+export const iotRejections = (limit: number) =>
+  api<{ rejections: IotRejection[] }>(`${IOT}/rejections?${q({ limit: String(limit) })}`, { auth: true }).then(
+    (a) => a.rejections,
+  );
+/** An operator or a dpo; 409 when the id was ever registered. */
+export const registerDevice = (device: NewDevice) =>
+  api<IotDevice>(`${IOT}/devices`, { method: 'POST', auth: true, json: device });
+/** A dpo only. */
+export const resolveFinding = (id: string) =>
+  api<IotFindingRecord>(`${IOT}/findings/${encodeURIComponent(id)}/resolve`, { method: 'POST', auth: true, json: {} });
+
+// tracing-recovery: the traces every service sends it (OTLP), the service graph drawn from
+// them, the health watch of every deployed service, the issues it opens and the recovery
+// actions it takes. Reads are public; recovering an issue needs operator or admin.
+
+export interface TraceSummary {
+  traceId: string;
+  rootService: string;
+  rootName: string;
+  startTime: string;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  services: string[];
+}
+export type SpanKind = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer' | (string & {});
+export interface SpanNode {
+  spanId: string;
+  parentSpanId: string | null;
+  service: string;
+  name: string;
+  kind: SpanKind;
+  startTime: string;
+  /** Milliseconds from the trace's first span. */
+  offsetMs: number;
+  durationMs: number;
+  depth: number;
+  error: boolean;
+  statusMessage: string | null;
+  attributes: Record<string, unknown>;
+  children: SpanNode[];
+}
+export interface TraceView {
+  traceId: string;
+  startTime: string;
+  durationMs: number;
+  spanCount: number;
+  services: string[];
+  /** Spans without a parent in the trace (normally one). */
+  roots: SpanNode[];
+}
+export interface DependencyEdge {
+  caller: string;
+  callee: string;
+  calls: number;
+  errors: number;
+  avgDurationMs: number;
+}
+export interface ServiceGraph {
+  sinceMinutes: number;
+  nodes: string[];
+  edges: DependencyEdge[];
+}
+/** A watched service as the detector's last round saw it. */
+export interface WatchedService {
+  name: string;
+  /** null until the first round. */
+  ready: boolean | null;
+  detail: string;
+  consecutiveFailures: number;
+  /** A piece or service that is down and explains this one's failure. */
+  culprit: string | null;
+  checkedAt: string | null;
+}
+export interface TracedService {
+  name: string;
+  watched: boolean;
+  lastSpanAt: string | null;
+  readiness: WatchedService | null;
+}
+export interface ServiceStats {
+  service: string;
+  windowMinutes: number;
+  from: string;
+  to: string;
+  requests: number;
+  errors: number;
+  errorRate: number;
+  requestsPerSecond: number;
+  avgMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  minutes: { minute: string; requests: number; errors: number; avgMs: number | null }[];
+}
+export interface InfrastructureState {
+  piece: string;
+  up: boolean | null;
+  detail: string;
+  downSince: string | null;
+  checkedAt: string | null;
+}
+export interface GuardRails {
+  budget: number;
+  windowMs: number;
+  backoffMs: number;
+  backoffMaxMs: number;
+  dryRun: boolean;
+}
+export interface RecoveryStatus {
+  /** docker, dev, or none (actions are then recorded as unsupported). */
+  runtime: string;
+  dryRun: boolean;
+  guardRails: GuardRails;
+  rounds: number;
+  lastRoundAt: string | null;
+  lastRoundMs: number | null;
+  services: WatchedService[];
+  infrastructure: InfrastructureState[];
+}
+export type IssueKind = 'down' | 'error_rate' | 'latency' | 'infrastructure_down' | 'alert' | (string & {});
+export interface OpsIssue {
+  id: string;
+  subject: string;
+  subjectType: 'service' | 'infrastructure' | 'other' | (string & {});
+  kind: IssueKind;
+  status: 'open' | 'closed';
+  summary: string;
+  culprit: string | null;
+  occurrences: number;
+  openedAt: string;
+  lastSeenAt: string;
+  closedAt: string | null;
+  closeReason: string | null;
+  claimedBy: string | null;
+  claimedUntil: string | null;
+}
+export type RecoveryOutcome =
+  | 'succeeded'
+  | 'failed'
+  | 'dry_run'
+  | 'budget_exhausted'
+  | 'skipped'
+  | 'unsupported'
+  | (string & {});
+export interface RecoveryAction {
+  id: string;
+  issueId: string | null;
+  service: string;
+  action: string;
+  runtime: string;
+  /** Who asked: the detector (`detector@host:pid`), an operator (`operator:<name>`), the scheduler. */
+  trigger: string;
+  outcome: RecoveryOutcome;
+  detail: string | null;
+  attempt: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+export interface TraceSearch {
+  service?: string;
+  minDurationMs?: number;
+  /** true: traces with an error only. */
+  error?: boolean;
+  sinceMinutes: number;
+  limit: number;
+}
+
+const TRACING = '/api/tracing-recovery';
+
+/** Who the credential is, and its roles here (any valid API key or token; 401 without). */
+export const tracingMe = () => api<Identity>(`${TRACING}/me`, { auth: true });
+
+/** Newest first. */
+export const searchTraces = (search: TraceSearch) =>
+  api<{ traces: TraceSummary[] }>(
+    `${TRACING}/traces?${q({
+      ...(search.service ? { service: search.service } : {}),
+      ...(search.minDurationMs !== undefined ? { minDurationMs: String(search.minDurationMs) } : {}),
+      ...(search.error ? { error: 'true' } : {}),
+      sinceMinutes: String(search.sinceMinutes),
+      limit: String(search.limit),
+    })}`,
+  ).then((a) => a.traces);
+/** 404 once the trace is past retention. */
+export const getTrace = (traceId: string) => api<TraceView>(`${TRACING}/traces/${encodeURIComponent(traceId)}`);
+export const tracedServices = () => api<{ services: TracedService[] }>(`${TRACING}/services`).then((a) => a.services);
+export const serviceStats = (name: string, minutes: number) =>
+  api<ServiceStats>(`${TRACING}/services/${encodeURIComponent(name)}/stats?${q({ minutes: String(minutes) })}`);
+export const serviceGraph = (sinceMinutes: number) =>
+  api<ServiceGraph>(`${TRACING}/dependencies?${q({ sinceMinutes: String(sinceMinutes) })}`);
+/** The detector's last round; answers even while tracing-recovery's own Postgres is down. */
+export const recoveryStatus = () => api<RecoveryStatus>(`${TRACING}/status`);
+/** Newest opened first. */
+export const listIssues = (filter: { status?: 'open' | 'closed'; limit: number }) =>
+  api<{ issues: OpsIssue[] }>(
+    `${TRACING}/issues?${q({ ...(filter.status ? { status: filter.status } : {}), limit: String(filter.limit) })}`,
+  ).then((a) => a.issues);
+/** Newest first. */
+export const listRecoveries = (limit: number) =>
+  api<{ recoveries: RecoveryAction[] }>(`${TRACING}/recoveries?${q({ limit: String(limit) })}`).then(
+    (a) => a.recoveries,
+  );
+/**
+ * An operator or an admin. 200: an action was taken (or, in dry-run mode, recorded); 409: not
+ * now (someone holds the issue, it is closed, or backing off); 422: refused, with the reason
+ * (no runtime, a dependency is the culprit, the restart budget is spent).
+ */
+export const recoverIssue = (id: string) =>
+  api<{ status: 'acted'; action: RecoveryAction; issue: OpsIssue }>(
+    `${TRACING}/issues/${encodeURIComponent(id)}/recover`,
+    { method: 'POST', auth: true, json: {} },
+  );
+
+// snapshot-scheduler: scheduled snapshots of every service's Postgres, Redis and MongoDB data,
+// one active replica at a time (a Redis lease with a fencing token). Every read needs a
+// credential; snapshots now are for operator or admin, restores for admin.
+
+export type SnapshotKind = 'postgres' | 'redis' | 'mongodb';
+export interface SnapshotSummary {
+  id: string;
+  service: string;
+  kind: SnapshotKind | (string & {});
+  /** Postgres or MongoDB database, or the Redis key prefix. */
+  database: string;
+  format: string;
+  trigger: 'schedule' | 'manual' | 'demo-seed' | (string & {});
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  instance: string;
+  fencingToken: number;
+  source: { server: string; version: string; tool?: string };
+  totalBytes: number;
+  /** tables; keys; collections and documents. */
+  contents: Record<string, number>;
+}
+export interface SnapshotTarget {
+  service: string;
+  kind: SnapshotKind | (string & {});
+  database: string;
+}
+export interface RecoveryRun {
+  at: string;
+  open: number;
+  handled: string[];
+  triggered: string[];
+  refused: string[];
+  failed: { id: string; error: string }[];
+  error?: string;
+}
+export interface SchedulerStatus {
+  /** The replica that answered. */
+  instance: string;
+  leader: boolean;
+  fencingToken: number | null;
+  /** Who holds the lease now; absent or null when nobody does. */
+  activeScheduler?: { token: number; instance: string; expiresInMs: number } | null;
+  schedules: {
+    snapshots: { cron: string; next: string | null };
+    recovery: { cron: string; next: string | null; enabled: boolean };
+  };
+  retention: { keep: number; dailyDays: number };
+  targets: number;
+  lastSnapshotRound: { at: string; trigger: string; outcomes: Record<string, number> } | null;
+  lastRecoveryRun: RecoveryRun | null;
+}
+export type SnapshotOutcome =
+  | { service: string; kind: string; database: string; outcome: 'success'; snapshot: SnapshotSummary }
+  | { service: string; kind: string; database: string; outcome: 'skipped' | 'failed' | 'fenced'; reason: string };
+export interface RestoreResult {
+  snapshot: string;
+  service: string;
+  kind: string;
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  restored: Record<string, number>;
+}
+
+const SNAPSHOTS = '/api/snapshot-scheduler';
+
+/** Who the credential is, and its roles here (any valid API key or token; 401 without). */
+export const snapshotsMe = () => api<Identity>(`${SNAPSHOTS}/me`, { auth: true });
+
+export const schedulerStatus = () => api<SchedulerStatus>(`${SNAPSHOTS}/status`, { auth: true });
+export const snapshotTargets = () =>
+  api<{ targets: SnapshotTarget[] }>(`${SNAPSHOTS}/targets`, { auth: true }).then((a) => a.targets);
+/** Newest first, with how many there are in all. */
+export const listSnapshots = (limit: number) =>
+  api<{ snapshots: SnapshotSummary[]; total: number }>(`${SNAPSHOTS}/snapshots?${q({ limit: String(limit) })}`, {
+    auth: true,
+  });
+/**
+ * An operator or an admin: snapshots of one service's data (or "all"), one after another. A
+ * 502 carries each target's outcome (`outcomes`) when some failed.
+ */
+export const takeSnapshots = (request: { service: string; kind?: SnapshotKind }) =>
+  api<{ outcomes: SnapshotOutcome[] }>(`${SNAPSHOTS}/snapshots`, { method: 'POST', auth: true, json: request });
+/** An admin only: replaces `target` (the snapshot's own database by default) with the snapshot's data. */
+export const restoreSnapshot = (id: string, target?: string) =>
+  api<RestoreResult>(`${SNAPSHOTS}/snapshots/${encodeURIComponent(id)}/restore`, {
+    method: 'POST',
+    auth: true,
+    json: target ? { target } : {},
   });

@@ -1,8 +1,10 @@
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import type { ServiceState, ServiceStatus } from '../status.ts';
 import type { ApiError } from './api.ts';
+import { relativeTime } from './compliance.ts';
 import { isExpired, knownIdentity, parseCredential, signIn, signOut, useCredential } from './credentials.ts';
 import { useServiceStatus } from './hooks.ts';
+import { formatInZone, viewerTimeZone, zoneName } from './privacy.ts';
 
 export const STATE_LABELS: Record<ServiceState, string> = {
   ready: 'Ready',
@@ -227,4 +229,68 @@ export function Field(props: {
 /** Focuses the first field with an error once the errors are on screen, so the person lands on what to fix. */
 export function focusFirstInvalid(form: HTMLFormElement | null) {
   requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}
+
+/**
+ * A time with how long ago or ahead it is, in the viewer's zone unless `timeZone` says
+ * another: "in 3 days · 2026-12-10 14:00 CET".
+ */
+export function When({ iso, now, testId, timeZone }: { iso: string; now: number; testId?: string; timeZone?: string }) {
+  const zone = timeZone ?? viewerTimeZone();
+  const relative = relativeTime(iso, now);
+  return (
+    <time dateTime={iso} data-testid={testId} title={new Date(iso).toISOString()}>
+      {relative ? <span className="when-relative">{relative}</span> : null}
+      <span className="muted small">
+        {relative ? ' · ' : ''}
+        {formatInZone(iso, zone)} {zoneName(iso, zone)}
+      </span>
+    </time>
+  );
+}
+
+/**
+ * A refusal that took a control away (a 403): takes the focus the removed control had, so
+ * the person hears why it went.
+ */
+export function Refusal({ testId, children }: { testId: string; children: ReactNode }) {
+  const element = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    element.current?.focus();
+  }, []);
+  return (
+    <p className="muted" ref={element} tabIndex={-1} data-testid={testId}>
+      {children}
+    </p>
+  );
+}
+
+/**
+ * What a page shows until its first answer: a spinner while asking, else why it failed, with
+ * Try again (not after a 401: signing in with another credential is the way on).
+ */
+export function FirstLoad({
+  label,
+  error,
+  onRetry,
+  testId,
+}: {
+  label: string;
+  error: ApiError | null;
+  onRetry: () => void;
+  testId: string;
+}) {
+  return (
+    <section className="card stack" aria-label="Loading" data-testid={testId}>
+      {error ? null : <Spinner label={label} />}
+      <ErrorMessage error={error} />
+      {error && error.status !== 401 ? (
+        <div className="row">
+          <button type="button" className="secondary" onClick={onRetry}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
 }

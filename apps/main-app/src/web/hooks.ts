@@ -1,35 +1,21 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import {
+  type Dispatch,
+  type RefObject,
+  type SetStateAction,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { ServiceStatus, StatusReport } from '../status.ts';
-import { ApiError, getStatus, newEventId } from './api.ts';
+import { ApiError, asApiError, getStatus, newEventId } from './api.ts';
+import { type Credential, type Identity, knownIdentity, learnIdentity } from './credentials.ts';
 
 /** The status report, refreshed every `intervalMs` while the component is mounted. */
 export function useStatus(intervalMs = 5000): { report: StatusReport | null; error: ApiError | null } {
-  const [report, setReport] = useState<StatusReport | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    let timer: number | undefined;
-    const load = async () => {
-      try {
-        const next = await getStatus();
-        if (cancelled) return;
-        setReport(next);
-        setError(null);
-      } catch (caught) {
-        if (cancelled) return;
-        setError(caught instanceof ApiError ? caught : new ApiError(0, String(caught)));
-      }
-      if (!cancelled) timer = window.setTimeout(load, intervalMs);
-    };
-    void load();
-    return () => {
-      cancelled = true;
-      window.clearTimeout(timer);
-    };
-  }, [intervalMs]);
-
-  return { report, error };
+  const { data, error } = usePolled(getStatus, intervalMs);
+  return { report: data, error };
 }
 
 /** One service's entry in the live status report (undefined while loading). */
@@ -75,4 +61,123 @@ export function useIdempotencyKeys(): IdempotencyKeys {
     }),
     [],
   );
+}
+
+export interface Polled<T> {
+  /** The latest answer; null until the first. */
+  data: T | null;
+  /** Changes the answer shown (after a write), until the next one replaces it. */
+  setData: Dispatch<SetStateAction<T | null>>;
+  /** Why the latest ask failed; null once one succeeds. */
+  error: ApiError | null;
+  loading: boolean;
+  /** When the latest answer came (for "2 minutes ago"). */
+  at: number;
+  /** Asks again now. */
+  refresh: () => void;
+}
+
+/**
+ * What `load` answers: asked on mount, on `refresh()`, and `intervalMs` after each answer or
+ * failure; an answer to an older ask never overwrites a newer one.
+ */
+export function usePolled<T>(load: () => Promise<T>, intervalMs: number): Polled<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [at, setAt] = useState(() => Date.now());
+  const [version, setVersion] = useState(0);
+  const generation = useRef(0);
+  const loader = useRef(load);
+  loader.current = load;
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the reload signal
+  useEffect(() => {
+    const mine = ++generation.current;
+    let timer: number | undefined;
+    setLoading(true);
+    loader.current().then(
+      (answer) => {
+        if (mine !== generation.current) return;
+        setData(answer);
+        setError(null);
+        setAt(Date.now());
+        setLoading(false);
+        timer = window.setTimeout(refresh, intervalMs);
+      },
+      (caught: unknown) => {
+        if (mine !== generation.current) return;
+        setError(asApiError(caught));
+        setLoading(false);
+        timer = window.setTimeout(refresh, intervalMs);
+      },
+    );
+    return () => window.clearTimeout(timer);
+  }, [version, refresh, intervalMs]);
+
+  return { data, setData, error, loading, at, refresh };
+}
+
+/**
+ * Focus for a form whose errors may come back from the service: call the returned function
+ * when setting the errors, and once React has put them on screen (after an await, that is
+ * later than the next animation frame), the first invalid field gets the focus.
+ */
+export function useFocusFirstInvalid(form: RefObject<HTMLElement | null>): () => void {
+  const [requests, setRequests] = useState(0);
+  useEffect(() => {
+    if (requests > 0) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [requests, form]);
+  return useCallback(() => setRequests((n) => n + 1), []);
+}
+
+export interface ServiceIdentity {
+  /**
+   * Who the credential is: the service's answer; before it, or when there is none, what the
+   * console knows (`knownIdentity`: a token's own claims; nothing for an API key).
+   */
+  identity: Identity | null;
+  /** Whether the service has answered, or failed to; a page that waits for it never offers a control too early. */
+  settled: boolean;
+}
+
+/**
+ * Asks a service who `credential` is (`me`: its `GET …/me`, which answers for an API key and a
+ * token alike), once per credential, and records the answer with `learnIdentity` (so the
+ * signed-in line shows it too). A page offers a control only to the roles that may use it;
+ * when the service answered but could not say (no `me`), it offers it, and the service's
+ * refusal is the fallback; when the request did not reach the service, it asks again.
+ */
+export function useServiceIdentity(credential: Credential, me: () => Promise<Identity>): ServiceIdentity {
+  const [answer, setAnswer] = useState<{ value: string; identity: Identity | null } | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const ask = () =>
+      me().then(
+        (identity) => {
+          if (!live) return;
+          learnIdentity(credential.value, identity);
+          setAnswer({ value: credential.value, identity });
+        },
+        (error) => {
+          if (!live) return;
+          // The request did not reach the service (the network, a moment's outage): ask
+          // again rather than settle, so no control is offered on a guess.
+          if (asApiError(error).status === 0) retry = setTimeout(ask, 1000);
+          else setAnswer({ value: credential.value, identity: null });
+        },
+      );
+    ask();
+    return () => {
+      live = false;
+      clearTimeout(retry);
+    };
+  }, [credential.value, me]);
+
+  // An answer about an earlier credential is not this one's.
+  const mine = answer?.value === credential.value ? answer : null;
+  return { identity: mine?.identity ?? knownIdentity(credential), settled: mine !== null };
 }

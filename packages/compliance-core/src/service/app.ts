@@ -343,10 +343,7 @@ export function createComplianceService(options: ComplianceOptions): ComplianceS
         });
       });
 
-      app.get(`${API}/me`, auth.authenticate, (req, res) => {
-        const { subject, roles } = req.principal as NonNullable<Request['principal']>;
-        res.json({ subject, roles });
-      });
+      app.get(`${API}/me`, ...auth.whoAmI);
 
       app.post(`${API}/pii/scan`, ...auth.requireRole('dpo', 'operator', 'auditor'), (req, res) => {
         const input = parseBody(body.scan, req);

@@ -24,32 +24,26 @@ import {
   missingParts,
   REFRESH_MS,
   rejectionReasons,
-  relativeTime,
   scoreBand,
   soonestFirst,
   total,
   words,
 } from '../compliance.ts';
-import { ErrorMessage, Field, focusFirstInvalid, ServiceBanner, SignIn, Spinner } from '../components.tsx';
-import { type Credential, knownIdentity, learnIdentity, useCredential } from '../credentials.ts';
+import {
+  ErrorMessage,
+  Field,
+  FirstLoad,
+  focusFirstInvalid,
+  ServiceBanner,
+  SignIn,
+  Spinner,
+  When,
+} from '../components.tsx';
+import { type Credential, useCredential } from '../credentials.ts';
+import { usePolled, useServiceIdentity } from '../hooks.ts';
 import { formatInZone, viewerTimeZone, zoneName } from '../privacy.ts';
 
 const NOTE_MAX = 2000;
-
-/** A time in the viewer's zone, with how long ago or ahead it is: "in 3 days · 2026-12-10 14:00 CET". */
-function When({ iso, now, testId }: { iso: string; now: number; testId?: string }) {
-  const zone = viewerTimeZone();
-  const relative = relativeTime(iso, now);
-  return (
-    <time dateTime={iso} data-testid={testId} title={new Date(iso).toISOString()}>
-      {relative ? <span className="when-relative">{relative}</span> : null}
-      <span className="muted small">
-        {relative ? ' · ' : ''}
-        {formatInZone(iso, zone)} {zoneName(iso, zone)}
-      </span>
-    </time>
-  );
-}
 
 const absolute = (iso: string) => {
   const zone = viewerTimeZone();
@@ -622,60 +616,30 @@ function IotPanel({ iot, now }: { iot: DashboardIot; now: number }) {
  * so one person's view never shows for another.
  */
 function Dashboard({ credential }: { credential: Credential }) {
-  const [overview, setOverview] = useState<DashboardOverview | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [version, setVersion] = useState(0);
+  const {
+    data: overview,
+    setData: setOverview,
+    error,
+    loading,
+    at: now,
+    refresh,
+  } = usePolled(dashboardOverview, REFRESH_MS);
   const [notice, setNotice] = useState('');
   const [refused, setRefused] = useState<ApiError | null>(null);
-  const [now, setNow] = useState(() => Date.now());
-  const generation = useRef(0);
-  const refresh = useCallback(() => setVersion((v) => v + 1), []);
 
   // Who the credential is, when the dashboard says (`GET me`); otherwise what the console knows.
-  useEffect(() => {
-    let live = true;
-    dashboardMe().then(
-      (identity) => {
-        if (live) learnIdentity(credential.value, identity);
-      },
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [credential.value]);
+  // The page waits for its answer too, so a role that may not acknowledge is never offered it.
+  const { identity, settled } = useServiceIdentity(credential, dashboardMe);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the reload signal
-  useEffect(() => {
-    const mine = ++generation.current;
-    let timer: number | undefined;
-    setLoading(true);
-    dashboardOverview().then(
-      (answer) => {
-        if (mine !== generation.current) return;
-        setOverview(answer);
-        setError(null);
-        setNow(Date.now());
-        setLoading(false);
-        timer = window.setTimeout(refresh, REFRESH_MS);
-      },
-      (caught: unknown) => {
-        if (mine !== generation.current) return;
-        setError(asApiError(caught));
-        setLoading(false);
-        timer = window.setTimeout(refresh, REFRESH_MS);
-      },
-    );
-    return () => window.clearTimeout(timer);
-  }, [version, refresh]);
-
-  const changed = useCallback((updated: DashboardAlert) => {
-    setNotice('Alert acknowledged.');
-    setOverview((current) =>
-      current ? { ...current, alerts: current.alerts.map((a) => (a.id === updated.id ? updated : a)) } : current,
-    );
-  }, []);
+  const changed = useCallback(
+    (updated: DashboardAlert) => {
+      setNotice('Alert acknowledged.');
+      setOverview((current) =>
+        current ? { ...current, alerts: current.alerts.map((a) => (a.id === updated.id ? updated : a)) } : current,
+      );
+    },
+    [setOverview],
+  );
   const gone = useCallback(
     (message: string) => {
       setNotice(`That alert is no longer current: ${message}. The list has been refreshed.`);
@@ -684,23 +648,10 @@ function Dashboard({ credential }: { credential: Credential }) {
     [refresh],
   );
 
-  const identity = knownIdentity(credential);
   const canAcknowledge = refused === null && mayAcknowledge(identity?.roles ?? null);
 
-  if (!overview) {
-    return (
-      <section className="card stack" aria-label="Loading" data-testid="dashboard-loading">
-        {error ? null : <Spinner label="Asking the dashboard…" />}
-        <ErrorMessage error={error} />
-        {error && error.status !== 401 ? (
-          <div className="row">
-            <button type="button" className="secondary" onClick={refresh}>
-              Try again
-            </button>
-          </div>
-        ) : null}
-      </section>
-    );
+  if (!overview || !settled) {
+    return <FirstLoad label="Asking the dashboard…" error={error} onRetry={refresh} testId="dashboard-loading" />;
   }
   const unreachable = overview.regimes.filter((r) => !r.reachable).map((r) => r.name);
   return (
