@@ -75,6 +75,10 @@ async function createSite(brief: object) {
   return res.body;
 }
 
+// Every test here renders several pages, each allowed the pool's 50 s on a loaded machine
+// (CI runs four packages and the container checks at once on two cores).
+const CHROMIUM_TESTS = { timeout: 300_000 };
+
 const TEMPLATE_BRIEFS = [
   ['business-classic', 'accountancy practice'],
   ['portfolio-studio', 'wedding photographer'],
@@ -83,7 +87,7 @@ const TEMPLATE_BRIEFS = [
   ['blog-journal', 'travel blog'],
 ] as const;
 
-describe('accessibility audits (axe-core in Chromium)', () => {
+describe('accessibility audits (axe-core in Chromium)', CHROMIUM_TESTS, () => {
   it('finds zero serious or critical violations on every page of every template, and stores the audit per version', async () => {
     const summary: Record<string, unknown> = {};
     for (const [template, businessType] of TEMPLATE_BRIEFS) {
@@ -147,7 +151,7 @@ describe('accessibility audits (axe-core in Chromium)', () => {
   });
 });
 
-describe('screenshots and PDF', () => {
+describe('screenshots and PDF', CHROMIUM_TESTS, () => {
   it('renders full-page PNGs at 1280 and 390 and a PDF', async () => {
     const site = await createSite({
       name: 'Sea Point Yoga',
@@ -172,7 +176,7 @@ describe('screenshots and PDF', () => {
   });
 });
 
-describe('isolation: a render fetches nothing', () => {
+describe('isolation: a render fetches nothing', CHROMIUM_TESTS, () => {
   it('renders a site whose blocks point at the metadata address, a local listener and a redirect: the listener sees nothing', async () => {
     const site = await createSite({ name: 'Probe', description: 'Testing.', businessType: 'consultancy' });
     const section = site.content.pages[0].sections[0].id;
@@ -240,9 +244,32 @@ describe('isolation: a render fetches nothing', () => {
     // Each of those was intercepted and refused, the data: image included.
     expect(builder.pool.blockedRequests - blockedBefore).toBeGreaterThanOrEqual(10);
   });
+  it('keeps the page in place when it navigates itself (meta refresh, script), and still renders it', async () => {
+    const target = `http://127.0.0.1:${port}/navigate`;
+    for (const navigation of [
+      `<meta http-equiv="refresh" content="0;url=${target}">`,
+      `<script>setTimeout(() => location.assign('${target}'), 0);</script>`,
+    ]) {
+      const html = `<!doctype html><html lang="en"><head><title>x</title>${navigation}</head><body><h1>still here</h1></body></html>`;
+      const blockedBefore = builder.pool.blockedRequests;
+      const seen = await builder.pool.render(html, 390, async (page) => {
+        await waitFor(
+          'the navigation refused',
+          async () => (builder.pool.blockedRequests > blockedBefore ? true : undefined),
+          40_000,
+          50,
+        );
+        const png = await page.screenshot({ type: 'png' });
+        return { url: page.url(), heading: await page.$eval('h1', (h1) => h1.textContent), png };
+      });
+      expect(seen, navigation).toMatchObject({ url: 'about:blank', heading: 'still here' });
+      expect(Buffer.from(seen.png).subarray(1, 4).toString()).toBe('PNG');
+    }
+    expect(hits).toEqual([]);
+  });
 });
 
-describe('XSS: hostile briefs render as inert text', () => {
+describe('XSS: hostile briefs render as inert text', CHROMIUM_TESTS, () => {
   const PAYLOADS = [
     '<script>alert(1)</script>',
     '"><img src=x onerror=alert(1)>',
@@ -325,29 +352,40 @@ describe('XSS: hostile briefs render as inert text', () => {
   });
 });
 
-describe('the browser pool', () => {
+describe('the browser pool', CHROMIUM_TESTS, () => {
   it('times a stuck page out, bounds the queue, and recovers from a Chromium crash (not ready meanwhile)', async () => {
-    const small = new BrowserPool({
-      executablePath: DEFAULTS.PUPPETEER_EXECUTABLE_PATH,
-      size: 1,
-      pagesPerBrowser: 1,
-      // Long enough for a page to load on a loaded machine; the stuck page below waits it out.
-      timeoutMs: 10_000,
-      maxQueue: 1,
-    });
-    await small.start();
+    // One page, one place in the queue. The stuck page waits out a 10 s timeout; the queued
+    // renders get the 50 s a loaded machine may need (a queued render's clock runs while it
+    // waits, so a short timeout would fail it for the machine's slowness, not the pool's).
+    const pool = (timeoutMs: number) =>
+      new BrowserPool({
+        executablePath: DEFAULTS.PUPPETEER_EXECUTABLE_PATH,
+        size: 1,
+        pagesPerBrowser: 1,
+        timeoutMs,
+        maxQueue: 1,
+      });
+    const stuck = pool(10_000);
+    await stuck.start();
     try {
-      await expect(small.render('<script>for(;;){}</script>', 390, async () => 1)).rejects.toBeInstanceOf(
+      await expect(stuck.render('<script>for(;;){}</script>', 390, async () => 1)).rejects.toBeInstanceOf(
         RenderTimeoutError,
       );
+      expect(await stuck.render('<p>x</p>', 390, async () => 1)).toBe(1); // still serving after the timeout
+    } finally {
+      await stuck.close();
+    }
+    const bounded = pool(50_000);
+    await bounded.start();
+    try {
       const slow = (ms: number) =>
-        small.render('<p>x</p>', 390, () => new Promise((resolve) => setTimeout(() => resolve(ms), ms)));
+        bounded.render('<p>x</p>', 390, () => new Promise((resolve) => setTimeout(() => resolve(ms), ms)));
       const results = await Promise.allSettled([slow(600), slow(10), slow(10)]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
       expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(PoolBusyError);
-      expect(await slow(1)).toBe(1); // still serving after the timeout and the refusal
+      expect(await slow(1)).toBe(1); // still serving after the refusal
     } finally {
-      await small.close();
+      await bounded.close();
     }
 
     expect((await request(builder.app).get('/health/ready')).status).toBe(200);
@@ -363,5 +401,5 @@ describe('the browser pool', () => {
     expect(builder.pool.status().restarts).toBe(1);
     const shot = await builder.pool.screenshot('<html lang="en"><body><p>after the crash</p></body></html>', 390);
     expect(Buffer.from(shot).subarray(1, 4).toString()).toBe('PNG');
-  }, 180_000);
+  });
 });

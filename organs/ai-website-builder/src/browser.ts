@@ -290,7 +290,14 @@ export class BrowserPool {
       page.on('request', (request) => {
         // setContent loads the document itself without a request; everything else is refused.
         this.blockedRequests += 1;
-        void request.abort('blockedbyclient').catch(() => {});
+        // The page navigating itself (meta refresh, `location = …`) is answered "204 No
+        // Content", which leaves the document in place. Aborted, it would swap in Chromium's
+        // error page mid-render, and a screenshot racing that swap hangs until the protocol
+        // times out.
+        const leavesThePage = request.isNavigationRequest() && request.frame() === page.mainFrame();
+        void (leavesThePage ? request.respond({ status: 204, body: '' }) : request.abort('blockedbyclient')).catch(
+          () => {},
+        );
       });
       return { context, page, uses: 0 };
     } catch (error) {
