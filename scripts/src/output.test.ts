@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { renderLogLine } from './output.ts';
+import { batchedWriter, renderLogLine } from './output.ts';
 
 const render = (line: string) => stripVTControlCharacters(renderLogLine(line));
 
@@ -47,5 +47,23 @@ describe('renderLogLine', () => {
 
   it('leaves every other line as it is', () => {
     for (const line of ['plain text', '{ broken json', '{"msg":"no level"}', '[1,2]']) expect(render(line)).toBe(line);
+  });
+});
+
+describe('batchedWriter', () => {
+  it('passes on what one turn of the event loop wrote as one write, in order, and flushes on demand', async () => {
+    const writes: string[] = [];
+    const terminal = batchedWriter((text) => writes.push(text));
+    terminal.write('a\n');
+    terminal.write('b\n');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['a\nb\n']);
+    terminal.write('c\n');
+    terminal.flush();
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+    terminal.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(2); // nothing pending, nothing written
   });
 });

@@ -106,3 +106,29 @@ export function renderLogLine(line: string): string {
   }
   return parts.join(' ');
 }
+
+/**
+ * A writer that gathers what it is given and passes it on once per turn of the event loop.
+ * Node writes to a terminal or a pipe synchronously: a system call per log line costs
+ * `pnpm dev` more CPU than the line is worth when a service logs every request under load.
+ * `flush()` passes on what is pending at once (before the process exits, say).
+ */
+export function batchedWriter(out: (text: string) => void): { write: (text: string) => void; flush: () => void } {
+  let pending: string[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    out(text);
+  };
+  return {
+    write: (text) => {
+      pending.push(text);
+      scheduled ??= setImmediate(flush);
+    },
+    flush,
+  };
+}

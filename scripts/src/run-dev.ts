@@ -13,7 +13,7 @@ import { devScriptOf, selectServices } from './discover.ts';
 import { type DevCredentials, devCredentials, devIdentityKeys, spawnEnv } from './env.ts';
 import { DevError } from './errors.ts';
 import { type StartedInfrastructure, startInfrastructure } from './infrastructure.ts';
-import { displayPath, paint, renderLogLine, serviceColour } from './output.ts';
+import { batchedWriter, displayPath, paint, renderLogLine, serviceColour } from './output.ts';
 import { type Backoff, DEFAULT_BACKOFF, type Supervised, type SupervisorEvent, supervise } from './supervisor.ts';
 import { formatDuration, renderTable, type ServiceRow } from './table.ts';
 
@@ -132,7 +132,8 @@ export function runDev(options: DevOptions): DevSession {
   const services = options.services ?? SERVICES;
   const env = options.env ?? process.env;
   const credentials = devCredentials(env);
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const terminal = batchedWriter(options.write ?? ((text: string) => process.stdout.write(text)));
+  const { write } = terminal;
   const dataDir = join(root, '.dev-data');
   const lockFile = join(dataDir, 'dev.pid');
 
@@ -274,6 +275,7 @@ export function runDev(options: DevOptions): DevSession {
         write(`  Logs in ${displayPath(join(dataDir, 'logs'))}/<service>.log. Ctrl-C stops everything.\n\n`);
         write(credentialsHelp(credentials, services));
       }
+      terminal.flush();
     }
     return rows;
   });
@@ -298,6 +300,7 @@ export function runDev(options: DevOptions): DevSession {
         process.off('exit', killAll);
         await infrastructure?.stop();
         if (locked) await rm(lockFile, { force: true });
+        terminal.flush();
       })();
       return stopped;
     },

@@ -87,6 +87,9 @@ describe('supervise', () => {
     const exits = events.filter((event) => event.type === 'exited');
     expect(exits.slice(0, 5).map((event) => event.restartInMs)).toEqual([100, 200, 400, 400, 400]);
     expect(exits[0]).toMatchObject({ exit: 'exit code 3', lastLines: ['fatal: something broke'] });
+    // The log keeps the unfinished line and puts our note on a line of its own.
+    const log = await readFile(join(repo.root, 'ai-chatbot.log'), 'utf8');
+    expect(log).toMatch(/^fatal: something broke\n--- exit code 3; restarting in [\d.]+ m?s ---$/m);
     const starts = events.filter((event) => event.type === 'starting');
     expect(starts.map((event) => event.restart)).toEqual(starts.map((_, i) => i));
     expect(outcome).toEqual({

@@ -162,9 +162,15 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
   const { name } = spec;
   const { backoff, onEvent: emit } = options;
   const log = createWriteStream(spec.logFile, { flags: 'a' });
-  const writeLog = (text: string) => {
-    if (!log.writableEnded) log.write(text);
+  /** Whether the log ends with a whole line: a service's last words may lack their newline. */
+  let logAtLineStart = true;
+  const writeLog = (text: string | Buffer) => {
+    if (log.writableEnded || text.length === 0) return;
+    log.write(text);
+    logAtLineStart = typeof text === 'string' ? text.endsWith('\n') : text.at(-1) === 0x0a;
   };
+  /** Our own note in the log, on a line of its own. */
+  const noteInLog = (note: string) => writeLog(`${logAtLineStart ? '' : '\n'}--- ${note} ---\n`);
   /** The current child's group, kept until every process in it is gone. */
   let group: number | undefined;
   let stopping = false;
@@ -206,12 +212,14 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
     const alive = new AbortController();
     const startedAt = performance.now();
     if (proc.pid !== undefined) {
-      writeLog(`--- ${new Date().toISOString()} starting (pid ${proc.pid}) ---\n`);
+      noteInLog(`${new Date().toISOString()} starting (pid ${proc.pid})`);
       emit({ type: 'starting', name, pid: proc.pid, restart });
     }
     for (const stream of [proc.stdout, proc.stderr]) {
+      // To the log file as it comes, a chunk at a time: a write per line costs a trip to
+      // libuv's thread pool each, which a service logging every request under load feels.
+      stream.on('data', (chunk: Buffer) => writeLog(chunk));
       createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
-        writeLog(`${line}\n`);
         lastLines.push(line);
         if (lastLines.length > LAST_LINES) lastLines.shift();
         emit({ type: 'output', name, line });
@@ -268,14 +276,14 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
       state = 'exited';
       if (restartRequested) {
         restartRequested = false;
-        writeLog(`--- ${exit}; restarting now, as asked ---\n`);
+        noteInLog(`${exit}; restarting now, as asked`);
         emit({ type: 'exited', name, exit: `${exit}, restart asked for`, lastLines: [], restartInMs: 0 });
         continue;
       }
       crashes++;
       lastExit = exit;
       if (performance.now() - startedAt >= backoff.resetAfterMs) delay = backoff.initialMs;
-      writeLog(`--- ${exit}; restarting in ${formatDuration(delay)} ---\n`);
+      noteInLog(`${exit}; restarting in ${formatDuration(delay)}`);
       emit({ type: 'exited', name, exit, lastLines, restartInMs: delay });
       wake = new AbortController();
       await sleep(delay, undefined, { signal: AbortSignal.any([stopped.signal, wake.signal]) }).catch(() => {});

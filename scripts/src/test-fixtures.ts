@@ -28,7 +28,8 @@ const mode = process.argv[2];
 const log = (level, msg, extra = {}) => console.log(JSON.stringify({ level, time: Date.now(), pid: process.pid, msg, ...extra }));
 if (mode === 'always-crash' || (mode === 'crash-once' && !existsSync('crashed-once'))) {
   writeFileSync('crashed-once', '');
-  console.error('fatal: something broke');
+  // Its last words without a newline, as a process that dies mid-line leaves them.
+  process.stderr.write('fatal: something broke');
   setTimeout(() => process.exit(3), 200);
 } else {
   // A child process of its own, as automated-reporting's Chromium: stopping a service stops its tree.
