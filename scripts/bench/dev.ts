@@ -8,13 +8,14 @@
 //   - that no package manager or shell sits between the orchestrator and a service,
 //   - the gateway's throughput against the service's own (POST /api/sentiment/analyze,
 //     wrk, alternating rounds) with every request logged and streamed through pnpm dev,
+//     and the CPU time per request of each process group, each way,
 //   - that one Ctrl-C to the terminal's process group ends it with exit 0 and no error line.
 // The baseline, measured in the same run: a bare Node process (RSS ratios are against it).
 // Servers that pnpm dev found already running (Postgres, Redis, Mosquitto) are not counted:
 // it did not start them. Exits 1 when a goal or budget is missed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compare, meanThroughput, printTable, roundSeconds } from '@azora/bench';
+import { compare, type LoadOptions, load, meanThroughput, printTable, roundSeconds } from '@azora/bench';
 import { getService, SERVICES } from '@azora/catalog';
 import { commandLine, processInfo, processTree, pssKiB, rssKiB } from '../src/processes.ts';
 import { REPO_ROOT } from '../src/repo.ts';
@@ -178,26 +179,54 @@ try {
   // the orchestrator.
   const body = { text: 'The console is fast and clear. The old one was slow and confusing.' };
   const seconds = roundSeconds();
-  const gateway = await compare(
-    {
-      url: `http://127.0.0.1:${getService('ai-sentiment').port}/api/sentiment/analyze`,
-      method: 'POST',
-      body,
-      durationSeconds: seconds,
-    },
-    {
-      url: `http://127.0.0.1:${getService('main-app').port}/api/sentiment/analyze`,
-      method: 'POST',
-      body,
-      durationSeconds: seconds,
-    },
-  );
+  const directLoad: LoadOptions = {
+    url: `http://127.0.0.1:${getService('ai-sentiment').port}/api/sentiment/analyze`,
+    method: 'POST',
+    body,
+    durationSeconds: seconds,
+  };
+  const gatewayLoad: LoadOptions = {
+    ...directLoad,
+    url: `http://127.0.0.1:${getService('main-app').port}/api/sentiment/analyze`,
+  };
+  const gateway = await compare(directLoad, gatewayLoad);
   console.log(
     `gateway under pnpm dev: ${Math.round(meanThroughput(gateway.baseline))} req/s direct, ${Math.round(
       meanThroughput(gateway.target),
     )} through main-app: ${(gateway.ratio * 100).toFixed(0)}% (goal ≥ ${GATEWAY_GOAL * 100}%)`,
   );
   if (gateway.ratio < GATEWAY_GOAL) failures.push(`gateway keeps ${(gateway.ratio * 100).toFixed(0)}% under pnpm dev`);
+
+  // Where the CPU of a request goes, one more round each way: CPU time per request of the
+  // gateway, the service, the orchestrator (it relays every log line) and the other,
+  // idle services. On two cores, the hop is worth as much as the CPU it adds.
+  const groups = (info: { pid: number }) => {
+    const name = serviceOf.get(info.pid);
+    return name === 'main-app' || name === 'ai-sentiment' ? name : name ? 'other services' : 'orchestrator';
+  };
+  const cpuByGroup = () => {
+    const totals = new Map<string, number>();
+    for (const info of processTree(dev.child.pid as number)) {
+      totals.set(groups(info), (totals.get(groups(info)) ?? 0) + info.cpuSeconds);
+    }
+    return totals;
+  };
+  const cpuPerRequest = async (options: LoadOptions) => {
+    const before = cpuByGroup();
+    const result = await load(options);
+    const after = cpuByGroup();
+    const requests = result.requestsPerSecond * seconds;
+    return (group: string) => Math.round((((after.get(group) ?? 0) - (before.get(group) ?? 0)) / requests) * 1e6);
+  };
+  const direct = await cpuPerRequest(directLoad);
+  const through = await cpuPerRequest(gatewayLoad);
+  const cpuGroups = ['main-app', 'ai-sentiment', 'orchestrator', 'other services'];
+  console.log('\nCPU µs per request, by process (one more round each way):');
+  printTable([
+    ['', ...cpuGroups],
+    ['direct to ai-sentiment', ...cpuGroups.map(direct)],
+    ['through main-app', ...cpuGroups.map(through)],
+  ]);
 
   // One Ctrl-C, as a terminal sends it: to the foreground process group.
   const stopping = performance.now();
