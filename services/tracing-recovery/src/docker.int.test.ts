@@ -22,7 +22,13 @@ const exec = promisify(execFile);
 const SOCKET = process.env.DOCKER_SOCKET ?? '/var/run/docker.sock';
 const NODE_IMAGE = process.env.STANDIN_NODE_IMAGE ?? 'azora-standin/node:24.21-bookworm-slim';
 const REDIS_IMAGE = process.env.STANDIN_REDIS_IMAGE ?? 'azora-standin/redis:7';
-const docker = (...args: string[]) => exec('/usr/bin/docker', args).then((r) => r.stdout.trim());
+// A docker command that hangs fails the test naming itself, instead of running out its clock.
+const docker = (...args: string[]) => exec('/usr/bin/docker', args, { timeout: 120_000 }).then((r) => r.stdout.trim());
+/** Whether `url` answers 200 now; one attempt is bounded, so waitFor's deadline holds. */
+const answersReady = async (url: string) =>
+  (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined))?.ok
+    ? true
+    : undefined;
 
 const project = `tr-test-${randomBytes(4).toString('hex')}`;
 const network = `${project}-net`;
@@ -67,8 +73,9 @@ async function state(id: string) {
 const available = existsSync(SOCKET);
 
 // Each test starts containers: with every package's tests and the image builds of the
-// container checks on the same 2 cores, that alone can take most of a minute.
-describe.skipIf(!available)('on the real Docker Engine', { timeout: 180_000 }, () => {
+// container checks on the same 2 cores, that alone can take most of a minute, and the
+// Redis test's waits add up to over 100 s. Every wait and docker command is bounded itself.
+describe.skipIf(!available)('on the real Docker Engine', { timeout: 360_000 }, () => {
   let db: TestDatabase;
   let redis: TestRedis;
 
@@ -147,11 +154,7 @@ describe.skipIf(!available)('on the real Docker Engine', { timeout: 180_000 }, (
     const port = await freePort();
     const id = await serviceContainer('ai-vision', port);
     const url = `http://127.0.0.1:${port}`;
-    await waitFor(
-      'the container to serve',
-      async () => ((await fetch(`${url}/health/ready`).catch(() => undefined))?.ok ? true : undefined),
-      20_000,
-    );
+    await waitFor('the container to serve', () => answersReady(url), 20_000);
     const t = await build({
       targets: [{ name: 'ai-vision', url, readyPath: '/health/ready', infrastructure: [], calls: [] }],
     });
@@ -186,11 +189,7 @@ describe.skipIf(!available)('on the real Docker Engine', { timeout: 180_000 }, (
     const port = await freePort();
     const id = await serviceContainer('ai-chatbot', port);
     const url = `http://127.0.0.1:${port}`;
-    await waitFor(
-      'the container to serve',
-      async () => ((await fetch(`${url}/health/ready`).catch(() => undefined))?.ok ? true : undefined),
-      20_000,
-    );
+    await waitFor('the container to serve', () => answersReady(url), 20_000);
     const t = await build({
       targets: [{ name: 'ai-chatbot', url, readyPath: '/health/ready', infrastructure: [], calls: [] }],
       dryRun: true,
@@ -245,11 +244,7 @@ describe.skipIf(!available)('on the real Docker Engine', { timeout: 180_000 }, (
       calls: [],
     }));
     for (const target of targets) {
-      await waitFor(
-        `${target.name} ready`,
-        async () => ((await fetch(`${target.url}/health/ready`).catch(() => undefined))?.ok ? true : undefined),
-        20_000,
-      );
+      await waitFor(`${target.name} ready`, () => answersReady(target.url), 20_000);
     }
     const started = await Promise.all(ids.map(state));
     const t = await build({ targets, redisPort });
