@@ -113,7 +113,9 @@ function failedChecks(body: string): string | undefined {
 
 /**
  * Checks a piece directly: a TCP connect, and for Redis a PING (any answer, even an
- * authentication error, means the server is there).
+ * authentication error, means the server is there). Always settles within `timeoutMs`:
+ * a peer that accepts and then closes without a word (docker-proxy while its container
+ * stops, a server shutting down) is down, and a round of the detector waits on this.
  */
 export function checkInfrastructure(target: InfraTarget, timeoutMs: number): Promise<ProbeResult> {
   const started = performance.now();
@@ -123,15 +125,19 @@ export function checkInfrastructure(target: InfraTarget, timeoutMs: number): Pro
     const done = (ok: boolean, detail: string) => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       socket.destroy();
       resolve({ ok, detail, ms: performance.now() - started });
     };
-    socket.setTimeout(timeoutMs, () =>
-      done(false, `no answer from ${target.host}:${target.port} within ${timeoutMs} ms`),
+    // A deadline, not socket.setTimeout: that one is about idleness, and never fires once the socket has closed.
+    const deadline = setTimeout(
+      () => done(false, `no answer from ${target.host}:${target.port} within ${timeoutMs} ms`),
+      timeoutMs,
     );
     socket.once('error', (error: NodeJS.ErrnoException) =>
       done(false, `${target.host}:${target.port}: ${error.code ?? error.message}`),
     );
+    socket.once('close', () => done(false, `${target.host}:${target.port} closed the connection without answering`));
     socket.once('connect', () => {
       if (target.piece !== 'redis') return done(true, `accepting connections on ${target.host}:${target.port}`);
       socket.write('PING\r\n');
