@@ -226,9 +226,23 @@ export function Field(props: {
   );
 }
 
-/** Focuses the first field with an error once the errors are on screen, so the person lands on what to fix. */
+/** Frames focusFirstInvalid looks for the marked field: about a second. */
+const INVALID_FIELD_FRAMES = 60;
+
+/**
+ * Focuses the first field with an error once the errors are on screen, so the person lands
+ * on what to fix. Errors from an answer that arrived asynchronously are rendered in a task
+ * of their own, which may come after the next frame: it looks again each frame until the
+ * marked, enabled field is there.
+ */
 export function focusFirstInvalid(form: HTMLFormElement | null) {
-  requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  let frames = INVALID_FIELD_FRAMES;
+  const attempt = () => {
+    const field = form?.querySelector<HTMLElement>('[aria-invalid="true"]:not(:disabled)');
+    if (field) field.focus();
+    else if (--frames > 0) requestAnimationFrame(attempt);
+  };
+  requestAnimationFrame(attempt);
 }
 
 /**
