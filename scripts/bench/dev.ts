@@ -207,7 +207,8 @@ try {
   const cpuByGroup = () => {
     const totals = new Map<string, number>();
     for (const info of processTree(dev.child.pid as number)) {
-      totals.set(groups(info), (totals.get(groups(info)) ?? 0) + info.cpuSeconds);
+      const group = groups(info);
+      totals.set(group, (totals.get(group) ?? 0) + info.cpuSeconds);
     }
     return totals;
   };
