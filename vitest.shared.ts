@@ -9,10 +9,11 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@azora/source', ...defaultServerConditions] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // `pnpm test` runs every package at once on 2 cores: slow-but-correct must not fail,
-    // while a hang is still caught within a minute.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // `pnpm test` runs three packages at once on 2 cores, with containers building beside
+    // them: slow-but-correct must not fail (a hook starting services took over a minute in
+    // CI), while a hang is still caught within a few minutes.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     // The JSON report feeds the one-line summary CI prints (scripts/src/test-summary.ts).
     reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
   },

@@ -4,6 +4,7 @@
 // one line of totals ("vitest: N passed, N failed, N skipped").
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { excerpt } from './failure-excerpt.ts';
 import { REPO_ROOT } from './repo.ts';
 
 interface VitestReport {
@@ -19,17 +20,6 @@ interface VitestReport {
     assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
   }[];
 }
-
-/** The first lines of an error, colour codes removed. */
-const excerpt = (message: string, lines = 6) =>
-  message
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes
-    .replace(/\u001b\[[0-9;]*m/g, '')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .slice(0, lines)
-    .map((line) => `    ${line.slice(0, 300)}`)
-    .join('\n');
 
 const folders = [
   'scripts',

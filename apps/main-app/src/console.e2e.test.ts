@@ -31,7 +31,7 @@ import {
   type TestMqtt,
   type TestRedis,
 } from '@azora/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMainApp, type MainApp } from './app.ts';
@@ -189,6 +189,32 @@ async function openPage(
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   return { page, errors };
+}
+
+/**
+ * Waits up to `timeout` for `locator` to be visible. When it is not, the error says what the
+ * page's main part showed instead and, from `services`, what they answered: CI keeps only the
+ * start of each failure, and a bare timeout does not say which side was wrong.
+ */
+async function shown(locator: Locator, timeout: number, services: Record<string, () => Promise<string>> = {}) {
+  try {
+    await locator.waitFor({ timeout });
+  } catch (error) {
+    const clip = (text: string) => JSON.stringify(text.replace(/\s+/g, ' ').slice(0, 900));
+    const page = await locator
+      .page()
+      .locator('main')
+      .innerText({ timeout: 2000 })
+      .catch((e: Error) => `(unreadable: ${e.message.split('\n')[0]})`);
+    const answers = await Promise.all(
+      Object.entries(services).map(
+        async ([name, ask]) => `${name}: ${clip(await ask().catch((e: Error) => e.message))}`,
+      ),
+    );
+    throw new Error([(error as Error).message.split('\n')[0], `the page showed ${clip(page)}`, ...answers].join('\n'), {
+      cause: error,
+    });
+  }
 }
 
 async function shoot(page: Page, name: string) {
@@ -2896,6 +2922,11 @@ describe('console end to end', () => {
     const storedSnapshots = async () =>
       (await opsApi<{ snapshots: StoredSnapshot[] }>('snapshot-scheduler/snapshots')).snapshots;
     const issueRow = (page: Page) => page.locator('[data-testid="issue"][data-subject="ai-vision"][data-kind="down"]');
+    /** What tracing-recovery knew, for a failure to show beside what the page showed. */
+    const trackerSays = {
+      'tracing-recovery /status': () => fetch(`${tracing.url}/api/tracing-recovery/status`).then((r) => r.text()),
+      'tracing-recovery output': async () => tracing.output().slice(-500),
+    };
     const snapshotRows = (page: Page) => page.getByTestId('snapshot');
     interface OpenOptions {
       width?: number;
@@ -2917,7 +2948,7 @@ describe('console end to end', () => {
       if (watch) await watchFor(opened.page, watch);
       await signIn(opened.page, credential);
       await opened.page.getByTestId('scheduler').waitFor({ timeout: 15_000 });
-      await issueRow(opened.page).waitFor({ timeout: 15_000 });
+      await shown(issueRow(opened.page), 15_000, trackerSays);
       return opened;
     };
     /** Every table of a database with its rows, for comparing a restore with its source. */
@@ -3007,7 +3038,7 @@ describe('console end to end', () => {
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Operations');
       // Signed out: the watch and the issues (public), no Recover, and no snapshots.
       const issue = issueRow(page);
-      await issue.waitFor({ timeout: 20_000 });
+      await shown(issue, 20_000, trackerSays);
       const [open] = await opsApi<{ issues: { id: string; summary: string }[] }>(
         'tracing-recovery/issues?status=open',
       ).then((a) => a.issues);
@@ -3357,7 +3388,10 @@ describe('the Network page', () => {
 
       // The operators and rules, as the service has them.
       const vodacom = page.locator('[data-testid="zr-operator"][data-id="vodacom"]');
-      await vodacom.waitFor({ timeout: 15_000 });
+      await shown(vodacom, 15_000, {
+        'zero-rating operators': async () => JSON.stringify((await call('zero-rating/operators', NETOPS_KEY)).body),
+        'zero-rating output': async () => zeroRating.output().slice(-500),
+      });
       expect(await vodacom.textContent()).toContain('Vodacom South Africa');
       expect(await vodacom.textContent()).toContain('65501');
       expect(await vodacom.getByTestId('zr-operator-prefixes').locator('summary').textContent()).toBe(

@@ -9,12 +9,17 @@ export interface StartedApp {
   close: () => Promise<void>;
 }
 
-/** Starts an app (or any request listener) on an ephemeral port on the loopback interface. */
+/**
+ * Starts an app (or any request listener) on an ephemeral port on the loopback interface.
+ * The accept queue holds 4096 connections (Node's default is 511): a test that opens a
+ * thousand connections at once on a loaded machine must not have the kernel drop or reset
+ * the ones the process has not accepted yet.
+ */
 export async function startApp(app: RequestListener): Promise<StartedApp> {
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -7,7 +7,7 @@ const OP_MSG = 2013;
  * Runs one database command over the MongoDB wire protocol (an OP_MSG) without a driver,
  * for probes and checks: `{ ping: 1 }`, `{ insert, documents }`, `{ find, filter }`.
  * The command's name is its first key, and it carries its database as `$db`. Resolves with
- * the reply document; rejects when the server cannot be reached, does not answer within
+ * the reply document; rejects when the server cannot be reached, hangs up or does not answer within
  * `timeoutMs`, or answers `ok: 0` (with its `errmsg`).
  */
 export function mongoCommand(
@@ -31,6 +31,10 @@ export function mongoCommand(
     };
     socket.setTimeout(timeoutMs, () => fail(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`)));
     socket.on('error', fail);
+    // A peer that accepts and hangs up without a reply (a server shutting down, docker-proxy
+    // while its container stops) sends no error and leaves the socket idle-free: without this
+    // the promise would never settle.
+    socket.on('close', () => fail(new Error(`${host}:${port} closed the connection without answering`)));
     socket.on('connect', () => socket.write(Buffer.concat([header, body])));
     socket.on('data', (chunk) => {
       reply = Buffer.concat([reply, chunk]);

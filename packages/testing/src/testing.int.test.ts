@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
@@ -256,6 +258,19 @@ describe('startEmbeddedMongo', () => {
       );
     } finally {
       await mongo.stop();
+    }
+  });
+
+  it('mongoCommand rejects, naming it, when the peer hangs up without answering', async () => {
+    const hangsUp = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => hangsUp.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hangsUp.address() as AddressInfo;
+      await expect(mongoCommand('127.0.0.1', port, { ping: 1, $db: 'admin' }, 30_000)).rejects.toThrow(
+        /closed the connection without answering/,
+      );
+    } finally {
+      await new Promise((resolve) => hangsUp.close(resolve));
     }
   });
 

@@ -28,7 +28,7 @@ function startMint(database: string, env: Record<string, string> = {}): Promise<
     entry: 'src/main.ts',
     cwd: SERVICE_DIR,
     readyPath: '/health/ready',
-    readyTimeoutMs: 30_000,
+    readyTimeoutMs: 90_000,
     env: {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
@@ -66,7 +66,8 @@ async function waitUntilSettled(call: ReturnType<typeof client>, base: string) {
   }
 }
 
-describe('a transfer interrupted by SIGKILL', () => {
+// Each case starts three processes one after another: slow on a loaded machine, so each gets 4 minutes.
+describe('a transfer interrupted by SIGKILL', { timeout: 240_000 }, () => {
   it.each(STEPS.map((step) => [step]))(
     'after "%s" is completed exactly once by the next process',
     async (step: Step) => {
