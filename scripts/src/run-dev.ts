@@ -222,6 +222,12 @@ export function runDev(options: DevOptions): DevSession {
               // Compiled code and stripped TypeScript kept across runs (.dev-data/compile-cache):
               // a warm start neither compiles again nor loads the type stripper (~23 MB a service).
               NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE ?? join(dataDir, 'compile-cache'),
+              // glibc's malloc with fixed thresholds: blocks of 64 KiB and more are mapped on their
+              // own and freed memory over 64 KiB goes back to the system. Its default raises both
+              // as a process allocates, keeping what start-up freed (the pnpm dev bench: idle RSS
+              // 15-30 MB lower for every service, 146 -> 125 MB for hipaa; the gateway unchanged).
+              MALLOC_MMAP_THRESHOLD_: '65536',
+              MALLOC_TRIM_THRESHOLD_: '65536',
               ...commands.get(service.name)?.env,
             },
             logFile: join(dataDir, 'logs', `${service.name}.log`),
