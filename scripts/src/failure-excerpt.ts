@@ -1,8 +1,7 @@
-// The start of a failed test's error, as CI's closing summary prints it (test-summary.ts).
 /**
  * The start of an error, colour codes removed: its first lines, then the stack frames in our
  * own code (not node_modules or Node's internals), which say where a bare "fetch failed" or a
- * timeout happened.
+ * timeout happened. CI's closing summary (test-summary.ts) prints one per failed test.
  */
 export function excerpt(message: string, headLines = 4, ownFrames = 3): string {
   const lines = message
@@ -14,7 +13,6 @@ export function excerpt(message: string, headLines = 4, ownFrames = 3): string {
   const head = lines.slice(0, headLines).filter((line) => !isFrame(line));
   const ours = lines
     .filter((line) => isFrame(line) && !/node_modules|node:internal|\(node:/.test(line))
-    .filter((line) => !head.includes(line))
     .slice(0, ownFrames);
   // Vitest's timeout keeps only the stack of an error named for it, not its words.
   if (head[0] === 'Error: STACK_TRACE_ERROR') head[0] = 'Error: timed out (the test or hook ran past its timeout)';

@@ -7,8 +7,8 @@ const OP_MSG = 2013;
  * Runs one database command over the MongoDB wire protocol (an OP_MSG) without a driver,
  * for probes and checks: `{ ping: 1 }`, `{ insert, documents }`, `{ find, filter }`.
  * The command's name is its first key, and it carries its database as `$db`. Resolves with
- * the reply document; rejects when the server cannot be reached, hangs up or does not answer within
- * `timeoutMs`, or answers `ok: 0` (with its `errmsg`).
+ * the reply document; rejects when the server cannot be reached, hangs up, does not answer
+ * within `timeoutMs`, or answers `ok: 0` (with its `errmsg`).
  */
 export function mongoCommand(
   host: string,
