@@ -1,3 +1,5 @@
+import { STRIPPED_SOURCES_HOOK } from './stripped-sources.ts';
+
 /**
  * A service's `dev` script, run without a package manager in between: `pnpm run dev` per
  * service would add a pnpm process (about 50 MB) for each of twenty-one services, and one
@@ -30,12 +32,14 @@ export function devCommand(script: string, node = process.execPath): DevCommand 
 }
 
 /**
- * The V8 setting `pnpm dev` gives every service: a 1 MB young generation (semi-space, 16 MB
- * by default) keeps an idle service 7–30 MB smaller. Scavenges come more often, which the
- * traffic of a developer's laptop does not notice. A flag in the script itself comes later
- * on the command line and wins.
+ * What `pnpm dev` gives every service's node:
+ * - a 1 MB young generation (V8's semi-space, 16 MB by default), which keeps an idle service
+ *   7-30 MB smaller; scavenges come more often, which a developer's laptop does not notice;
+ * - the hook that loads the sources pnpm dev stripped of their types, so no service loads
+ *   Node's type stripper (stripped-sources.ts).
+ * A flag in the script itself comes later on the command line and wins.
  */
-export const DEV_NODE_FLAGS = ['--max-semi-space-size=1'] as const;
+export const DEV_NODE_FLAGS = ['--max-semi-space-size=1', `--import=${STRIPPED_SOURCES_HOOK}`] as const;
 
 export function withDevNodeFlags(command: DevCommand['command']): DevCommand['command'] {
   const [node, ...args] = command;
