@@ -35,11 +35,13 @@ export function devCommand(script: string, node = process.execPath): DevCommand 
  * What `pnpm dev` gives every service's node:
  * - a 1 MB young generation (V8's semi-space, 16 MB by default), which keeps an idle service
  *   7-30 MB smaller; scavenges come more often, which a developer's laptop does not notice;
+ * - `gc`, which the service kit calls once a little after start, so start-up's garbage is not
+ *   kept until the next full collection, which an idle service may not need for hours;
  * - the hook that loads the sources pnpm dev stripped of their types, so no service loads
  *   Node's type stripper (stripped-sources.ts).
  * A flag in the script itself comes later on the command line and wins.
  */
-export const DEV_NODE_FLAGS = ['--max-semi-space-size=1', `--import=${STRIPPED_SOURCES_HOOK}`] as const;
+export const DEV_NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc', `--import=${STRIPPED_SOURCES_HOOK}`] as const;
 
 export function withDevNodeFlags(command: DevCommand['command']): DevCommand['command'] {
   const [node, ...args] = command;
