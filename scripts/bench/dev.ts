@@ -189,7 +189,8 @@ try {
     ...directLoad,
     url: `http://127.0.0.1:${getService('main-app').port}/api/sentiment/analyze`,
   };
-  const gateway = await compare(directLoad, gatewayLoad);
+  // Four pairs of rounds: the ratio is their median (pairedRatio), steadier on a shared machine.
+  const gateway = await compare(directLoad, gatewayLoad, 4);
   console.log(
     `gateway under pnpm dev: ${Math.round(meanThroughput(gateway.baseline))} req/s direct, ${Math.round(
       meanThroughput(gateway.target),

@@ -39,7 +39,8 @@ export function devCommand(script: string, node = process.execPath): DevCommand 
  *   kept until the next full collection, which an idle service may not need for hours;
  * - the hook that loads the sources pnpm dev stripped of their types, so no service loads
  *   Node's type stripper (stripped-sources.ts).
- * A flag in the script itself comes later on the command line and wins.
+ * A flag in the script itself comes later on the command line and wins (main-app's asks for
+ * an 8 MB young generation: its gateway carries every request of the console).
  */
 export const DEV_NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc', `--import=${STRIPPED_SOURCES_HOOK}`] as const;
 

@@ -25,6 +25,8 @@ try {
   const analyze = await compare(
     { url: `${sentiment.url}/api/sentiment/analyze`, method: 'POST', body, durationSeconds: seconds },
     { url: `${gateway.url}/api/sentiment/analyze`, method: 'POST', body, durationSeconds: seconds },
+    // Four pairs of rounds: the ratio is their median (pairedRatio), steadier on a shared machine.
+    4,
   );
   printTable([
     ['measure', 'baseline', 'main-app', 'ratio'],

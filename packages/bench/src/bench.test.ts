@@ -1,6 +1,15 @@
 import { startApp } from '@azora/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closedLoop, compare, fetchOk, load, parseWrkReport, percentile } from './index.ts';
+import {
+  closedLoop,
+  compare,
+  fetchOk,
+  type LoadResult,
+  load,
+  pairedRatio,
+  parseWrkReport,
+  percentile,
+} from './index.ts';
 
 const REPORT = `Running 1s test @ http://127.0.0.1:3996/nope
   1 threads and 2 connections
@@ -14,6 +23,18 @@ const REPORT = `Running 1s test @ http://127.0.0.1:3996/nope
   Non-2xx or 3xx responses: 2196
 Requests/sec:   2195.36
 `;
+
+describe('pairedRatio', () => {
+  const runs = (...perSecond: number[]): LoadResult[] =>
+    perSecond.map((requestsPerSecond) => ({ requestsPerSecond, p50Ms: 1, p99Ms: 2, errors: 0, non2xx: 0 }));
+
+  it('is the median of the rounds’ ratios, so one round the machine disturbed does not decide', () => {
+    // The last baseline round ran while something else had the CPU: the mean of the rounds would say 0.84.
+    expect(pairedRatio(runs(100, 100, 100, 10), runs(80, 80, 80, 100))).toBeCloseTo(0.8);
+    expect(pairedRatio(runs(100, 200, 300), runs(50, 150, 300))).toBeCloseTo(0.75);
+    expect(pairedRatio(runs(200), runs(150))).toBeCloseTo(0.75);
+  });
+});
 
 describe('parseWrkReport', () => {
   it('reads throughput, latency percentiles in ms, socket errors and non-2xx answers', () => {

@@ -119,11 +119,26 @@ export function roundSeconds(): number {
 export interface Comparison {
   baseline: LoadResult[];
   target: LoadResult[];
-  /** Mean target throughput divided by mean baseline throughput. */
+  /** Target throughput over baseline throughput: the median of each round's pair (`pairedRatio`). */
   ratio: number;
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/**
+ * The median of each round's target/baseline throughput ratio. Rounds run back to back, so a
+ * pair shares the machine's load of the moment: on a shared machine, where throughput
+ * swings by half between rounds, one disturbed round moves one pair, not the result.
+ */
+export function pairedRatio(baseline: readonly LoadResult[], target: readonly LoadResult[]): number {
+  const ratios = target
+    .map((run, i) => run.requestsPerSecond / (baseline[i] as LoadResult).requestsPerSecond)
+    .sort((a, b) => a - b);
+  const middle = ratios.length / 2;
+  return Number.isInteger(middle)
+    ? ((ratios[middle - 1] as number) + (ratios[middle] as number)) / 2
+    : (ratios[Math.floor(middle)] as number);
+}
 
 /** Alternates baseline and target rounds and returns their throughput ratio. */
 export async function compare(baseline: LoadOptions, target: LoadOptions, rounds = 2): Promise<Comparison> {
@@ -136,8 +151,7 @@ export async function compare(baseline: LoadOptions, target: LoadOptions, rounds
     if (run.errors > 0 || run.non2xx > 0)
       throw new Error(`load run had ${run.errors} errors and ${run.non2xx} non-2xx answers`);
   }
-  results.ratio =
-    mean(results.target.map((r) => r.requestsPerSecond)) / mean(results.baseline.map((r) => r.requestsPerSecond));
+  results.ratio = pairedRatio(results.baseline, results.target);
   return results;
 }
 
