@@ -13,6 +13,7 @@ import {
   type OutgoingHttpHeaders,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import type { ServiceEntry } from '@azora/catalog';
 import { type Logger, problem, propagationHeaders, sendProblem } from '@azora/service-kit';
 import type { RequestHandler } from 'express';
@@ -138,6 +139,22 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
   // that moment (a 502 ECONNRESET); Node's agent honours the hint only under its own `timeout`.
   const reuse = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: IDLE_UPSTREAM_SOCKET_MS };
   const agents = { 'http:': new HttpAgent(reuse), 'https:': new HttpsAgent(reuse) };
+  // Each route's origin as request options, worked out once rather than per request.
+  const targets = new Map(
+    [...routes.values()].map((route) => {
+      const base = new URL(route.url);
+      const https = base.protocol === 'https:';
+      const { protocol, hostname, port } = urlToHttpOptions(base);
+      return [
+        route,
+        {
+          origin: base.origin,
+          send: https ? httpsRequest : httpRequest,
+          options: { protocol, hostname, port, agent: https ? agents['https:'] : agents['http:'] },
+        },
+      ] as const;
+    }),
+  );
 
   return (req, res) => {
     const prefix = options.fixed?.prefix ?? String(req.params.prefix ?? '');
@@ -189,7 +206,7 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
     }
 
     // The catalog route's origin, with the request's own path and query (checked above).
-    const base = new URL(route.url);
+    const target = targets.get(route) as NonNullable<ReturnType<typeof targets.get>>;
     const path = req.originalUrl;
     const headers = forwardable(req.headers);
     Object.assign(headers, propagationHeaders());
@@ -212,7 +229,7 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
       count(outcome);
       upstream.destroy();
       if (outcome === 'aborted') return;
-      logger.warn({ upstream: entry.name, url: `${base.origin}${path}`, outcome, err: error }, detail);
+      logger.warn({ upstream: entry.name, url: `${target.origin}${path}`, outcome, err: error }, detail);
       if (res.headersSent) {
         res.destroy();
         return;
@@ -222,9 +239,7 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
       sendProblem(res, problem(status, detail, { instance: req.originalUrl, upstream: entry.name, failure: outcome }));
     };
 
-    const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
-    const agent = base.protocol === 'https:' ? agents['https:'] : agents['http:'];
-    const upstream = send(base, { path, method: req.method, headers, timeout: timeoutMs, agent });
+    const upstream = target.send({ ...target.options, path, method: req.method, headers, timeout: timeoutMs });
 
     upstream.on('timeout', () =>
       fail(504, 'timeout', `${entry.name} did not answer within ${timeoutMs} ms`, new Error('upstream timeout')),

@@ -123,8 +123,10 @@ export function zeroRatingTag(options: ZeroRatingTagOptions): ZeroRatingTagger {
     }
   }
 
+  const keyOf = (flow: Flow) => JSON.stringify([flow.clientIp, flow.msisdn, flow.host, flow.path]);
+
   function classify(flow: Flow): Promise<ZeroRatedValue> {
-    const key = JSON.stringify([flow.clientIp, flow.msisdn, flow.host, flow.path]);
+    const key = keyOf(flow);
     const cached = cache.get(key, Date.now());
     if (cached) return Promise.resolve(cached);
     let pending = inFlight.get(key);
@@ -148,6 +150,13 @@ export function zeroRatingTag(options: ZeroRatingTagOptions): ZeroRatingTagger {
     }
     if (!flow) {
       res.setHeader(ZERO_RATED_HEADER, 'unknown');
+      next();
+      return;
+    }
+    // A cached answer tags the response at once, without a turn through the promise queue.
+    const cached = cache.get(keyOf(flow), Date.now());
+    if (cached) {
+      res.setHeader(ZERO_RATED_HEADER, cached);
       next();
       return;
     }
