@@ -108,7 +108,7 @@ export function zeroRatingTag(options: ZeroRatingTagOptions): ZeroRatingTagger {
   const cache = new ExpiringCache<ZeroRatedValue>(options.maxEntries ?? DEFAULT_MAX_ENTRIES);
   const inFlight = new Map<string, Promise<ZeroRatedValue>>();
 
-  async function ask(flow: Flow): Promise<ZeroRatedValue> {
+  async function askClassifier(flow: Flow): Promise<ZeroRatedValue> {
     try {
       const { body } = await client.call<{ zeroRated?: unknown }>('/api/zero-rating/classify', {
         method: 'POST',
@@ -125,13 +125,11 @@ export function zeroRatingTag(options: ZeroRatingTagOptions): ZeroRatingTagger {
 
   const keyOf = (flow: Flow) => JSON.stringify([flow.clientIp, flow.msisdn, flow.host, flow.path]);
 
-  function classify(flow: Flow): Promise<ZeroRatedValue> {
-    const key = keyOf(flow);
-    const cached = cache.get(key, Date.now());
-    if (cached) return Promise.resolve(cached);
+  /** The classifier's answer for a flow not in the cache: one call, shared by concurrent requests. */
+  function askShared(key: string, flow: Flow): Promise<ZeroRatedValue> {
     let pending = inFlight.get(key);
     if (!pending) {
-      pending = ask(flow).then((value) => {
+      pending = askClassifier(flow).then((value) => {
         cache.set(key, value, Date.now() + (value === 'unknown' ? failureTtlMs : cacheTtlMs));
         inFlight.delete(key);
         return value;
@@ -139,6 +137,12 @@ export function zeroRatingTag(options: ZeroRatingTagOptions): ZeroRatingTagger {
       inFlight.set(key, pending);
     }
     return pending;
+  }
+
+  function classify(flow: Flow): Promise<ZeroRatedValue> {
+    const key = keyOf(flow);
+    const cached = cache.get(key, Date.now());
+    return cached ? Promise.resolve(cached) : askShared(key, flow);
   }
 
   const middleware: RequestHandler = (req, res, next) => {
@@ -154,13 +158,14 @@ export function zeroRatingTag(options: ZeroRatingTagOptions): ZeroRatingTagger {
       return;
     }
     // A cached answer tags the response at once, without a turn through the promise queue.
-    const cached = cache.get(keyOf(flow), Date.now());
+    const key = keyOf(flow);
+    const cached = cache.get(key, Date.now());
     if (cached) {
       res.setHeader(ZERO_RATED_HEADER, cached);
       next();
       return;
     }
-    classify(flow).then((value) => {
+    askShared(key, flow).then((value) => {
       if (!res.headersSent) res.setHeader(ZERO_RATED_HEADER, value);
       next();
     });
