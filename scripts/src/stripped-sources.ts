@@ -27,12 +27,12 @@ export const STRIPPED_SOURCES_ENV = 'AZORA_STRIPPED_SOURCES';
 const PACKAGE_FOLDERS = ['apps', 'services', 'organs', 'packages'];
 
 /** The last line of a stripped file; the hook reads it back with the same pattern. */
-export function stamp(source: { mtimeMs: number; size: number }): string {
+function stamp(source: { mtimeMs: number; size: number }): string {
   return `\n// stripped from a source of mtime ${source.mtimeMs} and size ${source.size}\n`;
 }
 
 /** Where the stripped copy of `sourcePath` (absolute) is kept under `cacheDir`. */
-export function strippedPath(cacheDir: string, sourcePath: string): string {
+function strippedPath(cacheDir: string, sourcePath: string): string {
   return join(cacheDir, `${sourcePath}.js`);
 }
 

@@ -11,6 +11,7 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
   type OutgoingHttpHeaders,
+  type RequestOptions,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
@@ -126,6 +127,13 @@ export function refusedTarget(
   return null;
 }
 
+/** Where a route's requests go: its origin, and the request options every request to it shares. */
+interface UpstreamTarget {
+  origin: string;
+  send: typeof httpRequest;
+  options: RequestOptions;
+}
+
 type Outcome = 'ok' | 'unreachable' | 'timeout' | 'not_deployed' | 'too_large' | 'aborted';
 
 /** How long an idle upstream connection is kept when the upstream announces no keep-alive timeout. */
@@ -140,21 +148,17 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
   const reuse = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: IDLE_UPSTREAM_SOCKET_MS };
   const agents = { 'http:': new HttpAgent(reuse), 'https:': new HttpsAgent(reuse) };
   // Each route's origin as request options, worked out once rather than per request.
-  const targets = new Map(
-    [...routes.values()].map((route) => {
-      const base = new URL(route.url);
-      const https = base.protocol === 'https:';
-      const { protocol, hostname, port } = urlToHttpOptions(base);
-      return [
-        route,
-        {
-          origin: base.origin,
-          send: https ? httpsRequest : httpRequest,
-          options: { protocol, hostname, port, agent: https ? agents['https:'] : agents['http:'] },
-        },
-      ] as const;
-    }),
-  );
+  const targets = new Map<GatewayRoute, UpstreamTarget>();
+  for (const route of routes.values()) {
+    const base = new URL(route.url);
+    const https = base.protocol === 'https:';
+    const { protocol, hostname, port } = urlToHttpOptions(base);
+    targets.set(route, {
+      origin: base.origin,
+      send: https ? httpsRequest : httpRequest,
+      options: { protocol, hostname, port, agent: https ? agents['https:'] : agents['http:'] },
+    });
+  }
 
   return (req, res) => {
     const prefix = options.fixed?.prefix ?? String(req.params.prefix ?? '');
@@ -206,7 +210,7 @@ export function gatewayHandler(options: GatewayOptions): RequestHandler {
     }
 
     // The catalog route's origin, with the request's own path and query (checked above).
-    const target = targets.get(route) as NonNullable<ReturnType<typeof targets.get>>;
+    const target = targets.get(route) as UpstreamTarget;
     const path = req.originalUrl;
     const headers = forwardable(req.headers);
     Object.assign(headers, propagationHeaders());
