@@ -48,7 +48,7 @@ interface DevRun {
 
 function startPnpmDev(): DevRun {
   // Its own process group, as a terminal's foreground job: Ctrl-C goes to the whole group.
-  // Not --quiet: every service's log lines stream through the orchestrator, as a developer sees them.
+  // Not --quiet: the orchestrator reads every service's log back for the terminal, as a developer sees it.
   const child = spawn('pnpm', ['dev'], {
     cwd: REPO_ROOT,
     detached: true,
@@ -175,8 +175,8 @@ try {
   if (mb(totalPss) > TOTAL_PSS_BUDGET_MB) failures.push(`total PSS ${mb(totalPss)} MB`);
 
   // The gateway under pnpm dev: POST /api/sentiment/analyze straight to ai-sentiment
-  // (baseline) and through main-app, every request logged by both and streamed through
-  // the orchestrator.
+  // (baseline) and through main-app, every request logged by both, and the logs read back
+  // for the terminal by the orchestrator.
   const body = { text: 'The console is fast and clear. The old one was slow and confusing.' };
   const seconds = roundSeconds();
   const directLoad: LoadOptions = {
@@ -199,7 +199,7 @@ try {
   if (gateway.ratio < GATEWAY_GOAL) failures.push(`gateway keeps ${(gateway.ratio * 100).toFixed(0)}% under pnpm dev`);
 
   // Where the CPU of a request goes, one more round each way: CPU time per request of the
-  // gateway, the service, the orchestrator (it relays every log line) and the other,
+  // gateway, the service, the orchestrator (it reads every log line back) and the other,
   // idle services. On two cores, the hop is worth as much as the CPU it adds.
   const groups = (info: { pid: number }) => {
     const name = serviceOf.get(info.pid);

@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { batchedWriter, renderLogLine } from './output.ts';
+import { batchedWriter, renderLogLine, terminalLineLimit } from './output.ts';
 
 const render = (line: string) => stripVTControlCharacters(renderLogLine(line));
 
@@ -65,5 +65,36 @@ describe('batchedWriter', () => {
     terminal.flush();
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes).toHaveLength(2); // nothing pending, nothing written
+  });
+});
+
+describe('terminalLineLimit', () => {
+  const info = '{"level":"info","time":"2026-12-07T16:00:00.000Z","msg":"request completed"}';
+  const debug = '{"level":20,"msg":"cache hit"}';
+  const warn = '{"level":"warn","msg":"request aborted by the client"}';
+
+  it('lets through a service’s first lines of each second and counts the routine ones after', () => {
+    let clock = 0;
+    const limit = terminalLineLimit(3, () => clock);
+    const admitted = [info, debug, info, info, debug, info].map((line) => limit.admit('ai-sentiment', line));
+    expect(admitted).toEqual([true, true, true, false, false, false]);
+    // Another service has its own allowance.
+    expect(limit.admit('main-app', info)).toBe(true);
+    expect(limit.takeHeld()).toEqual([['ai-sentiment', 3]]);
+    expect(limit.takeHeld()).toEqual([]);
+    clock = 1000;
+    expect(limit.admit('ai-sentiment', info)).toBe(true);
+  });
+
+  it('always lets through warnings, errors and lines that are not routine log records', () => {
+    const limit = terminalLineLimit(1, () => 0);
+    expect(limit.admit('ai-vision', info)).toBe(true);
+    expect(
+      [warn, 'Error: boom', '    at main (src/main.ts:3:9)', '{"level":"error"}'].map((line) =>
+        limit.admit('ai-vision', line),
+      ),
+    ).toEqual([true, true, true, true]);
+    expect(limit.admit('ai-vision', info)).toBe(false);
+    expect(limit.takeHeld()).toEqual([['ai-vision', 1]]);
   });
 });

@@ -132,3 +132,46 @@ export function batchedWriter(out: (text: string) => void): { write: (text: stri
     flush,
   };
 }
+
+/** A log record at info level or below, as pino writes it (labels or numbers). */
+const ROUTINE_RECORD = /^\{"level":(?:"(?:info|debug|trace)"|[123]0)[,}]/;
+
+/**
+ * Decides which of a service's lines reach the terminal: at most `perSecond` routine lines
+ * (log records at info and below) per service in each second, and every other line. A
+ * service under a load test logs thousands of requests a second; nobody reads them on a
+ * terminal, and rendering them would cost pnpm dev most of a core. `takeHeld()` gives, per
+ * service, how many lines were held back since it was last called (they are all in the log).
+ */
+export function terminalLineLimit(perSecond: number, now: () => number = () => performance.now()) {
+  const windows = new Map<string, { start: number; shown: number; held: number }>();
+  return {
+    admit(name: string, line: string): boolean {
+      const at = now();
+      let window = windows.get(name);
+      if (!window) {
+        window = { start: at, shown: 0, held: 0 };
+        windows.set(name, window);
+      }
+      if (at - window.start >= 1000) {
+        window.start = at;
+        window.shown = 0;
+      }
+      if (window.shown < perSecond || !ROUTINE_RECORD.test(line)) {
+        window.shown++;
+        return true;
+      }
+      window.held++;
+      return false;
+    },
+    takeHeld(): [name: string, held: number][] {
+      const held: [string, number][] = [];
+      for (const [name, window] of windows) {
+        if (window.held === 0) continue;
+        held.push([name, window.held]);
+        window.held = 0;
+      }
+      return held;
+    },
+  };
+}

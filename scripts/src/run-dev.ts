@@ -13,7 +13,7 @@ import { devScriptOf, selectServices } from './discover.ts';
 import { type DevCredentials, devCredentials, devIdentityKeys, spawnEnv } from './env.ts';
 import { DevError } from './errors.ts';
 import { type StartedInfrastructure, startInfrastructure } from './infrastructure.ts';
-import { batchedWriter, displayPath, paint, renderLogLine, serviceColour } from './output.ts';
+import { batchedWriter, displayPath, paint, renderLogLine, serviceColour, terminalLineLimit } from './output.ts';
 import { STRIPPED_SOURCES_ENV, stripWorkspaceSources } from './stripped-sources.ts';
 import { type Backoff, DEFAULT_BACKOFF, type Supervised, type SupervisorEvent, supervise } from './supervisor.ts';
 import { formatDuration, renderTable, type ServiceRow } from './table.ts';
@@ -94,18 +94,37 @@ function credentialsHelp(credentials: DevCredentials, services: readonly Service
   ].join('\n');
 }
 
+/**
+ * Routine lines (info and below) per service and second that reach the terminal; the rest
+ * are counted, and are in the service's log file. A person reads a few lines a second.
+ */
+const TERMINAL_LINES_PER_SECOND = 50;
+
 /** Prints supervisor events as lines prefixed with the service's name in its colour. */
-function printer(services: readonly ServiceEntry[], quiet: boolean, write: (text: string) => void) {
+function printer(
+  services: readonly ServiceEntry[],
+  quiet: boolean,
+  write: (text: string) => void,
+  logFile: (name: string) => string,
+) {
   const nameWidth = Math.max(...services.map((service) => service.name.length));
   const colours = new Map(services.map((service, i) => [service.name, serviceColour(i)]));
   const ports = new Map(services.map((service) => [service.name, service.port]));
   const say = (name: string, text: string) =>
     write(`${paint(colours.get(name) ?? 'cyan', name.padEnd(nameWidth))} ${paint('dim', '|')} ${text}\n`);
 
-  return (event: SupervisorEvent): void => {
+  // Once a second, what a busy service's routine lines were held back (terminalLineLimit).
+  const limit = terminalLineLimit(TERMINAL_LINES_PER_SECOND);
+  const reportHeld = setInterval(() => {
+    for (const [name, held] of limit.takeHeld())
+      say(name, paint('dim', `… and ${held} more lines, not shown (every line is in ${displayPath(logFile(name))})`));
+  }, 1000);
+  reportHeld.unref();
+
+  const onEvent = (event: SupervisorEvent): void => {
     switch (event.type) {
       case 'output':
-        if (!quiet) say(event.name, renderLogLine(event.line));
+        if (!quiet && limit.admit(event.name, event.line)) say(event.name, renderLogLine(event.line));
         break;
       case 'starting': {
         const verb = event.restart === 0 ? 'starting' : 'restarting';
@@ -126,6 +145,7 @@ function printer(services: readonly ServiceEntry[], quiet: boolean, write: (text
         break;
     }
   };
+  return { onEvent, stop: () => clearInterval(reportHeld) };
 }
 
 export function runDev(options: DevOptions): DevSession {
@@ -143,6 +163,7 @@ export function runDev(options: DevOptions): DevSession {
   let locked = false;
   let infrastructure: StartedInfrastructure | undefined;
   let control: ControlServer | undefined;
+  let print: ReturnType<typeof printer> | undefined;
   const controlToken = randomBytes(24).toString('base64url');
   const supervised: Supervised[] = [];
   const killAll = () => {
@@ -210,6 +231,8 @@ export function runDev(options: DevOptions): DevSession {
       if (connections.mqtt) env.MQTT_URL = connections.mqtt;
       return env;
     };
+    const logFile = (name: string) => join(dataDir, 'logs', `${name}.log`);
+    print = printer(present, quiet, write, logFile);
     for (const service of present) {
       supervised.push(
         supervise(
@@ -237,13 +260,13 @@ export function runDev(options: DevOptions): DevSession {
               MALLOC_TRIM_THRESHOLD_: '65536',
               ...commands.get(service.name)?.env,
             },
-            logFile: join(dataDir, 'logs', `${service.name}.log`),
+            logFile: logFile(service.name),
           },
           {
             command: withDevNodeFlags((commands.get(service.name) as DevCommand).command),
             readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
             backoff: options.backoff ?? DEFAULT_BACKOFF,
-            onEvent: printer(present, quiet, write),
+            onEvent: print.onEvent,
           },
         ),
       );
@@ -309,6 +332,7 @@ export function runDev(options: DevOptions): DevSession {
         stopping = true;
         await launched.catch(() => {});
         await Promise.all(supervised.map((service) => service.stop(STOP_GRACE_MS)));
+        print?.stop();
         await control?.close();
         process.off('exit', killAll);
         await infrastructure?.stop();

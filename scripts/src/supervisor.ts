@@ -1,15 +1,14 @@
 /**
  * Runs one service's `dev` script: in its own process group (so the whole tree can be
- * signalled at once), with its output split into lines for the terminal and its log
- * file, restarted with exponential backoff when it exits on its own, and polled on its
+ * signalled at once), writing its output straight to its log file, which is read back in
+ * lines for the terminal (service-log.ts), restarted with exponential backoff when it exits on its own, and polled on its
  * readiness URL after every start.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allProcesses } from './processes.ts';
+import { openServiceLog } from './service-log.ts';
 import { formatDuration } from './table.ts';
 
 export interface ServiceSpec {
@@ -157,20 +156,21 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
 }
 
 const LAST_LINES = 8;
+/** How often a running service's log is read for new lines: the terminal lags by at most this. */
+const LOG_READ_INTERVAL_MS = 100;
 
 export function supervise(spec: ServiceSpec, options: SupervisorOptions): Supervised {
   const { name } = spec;
   const { backoff, onEvent: emit } = options;
-  const log = createWriteStream(spec.logFile, { flags: 'a' });
-  /** Whether the log ends with a whole line: a service's last words may lack their newline. */
-  let logAtLineStart = true;
-  const writeLog = (text: string | Buffer) => {
-    if (log.writableEnded || text.length === 0) return;
-    log.write(text);
-    logAtLineStart = typeof text === 'string' ? text.endsWith('\n') : text.at(-1) === 0x0a;
-  };
+  /** The current run's last lines, for the report when it exits. */
+  let lastLines: string[] = [];
+  const log = openServiceLog(spec.logFile, (line) => {
+    lastLines.push(line);
+    if (lastLines.length > LAST_LINES) lastLines.shift();
+    emit({ type: 'output', name, line });
+  });
   /** Our own note in the log, on a line of its own. */
-  const noteInLog = (note: string) => writeLog(`${logAtLineStart ? '' : '\n'}--- ${note} ---\n`);
+  const noteInLog = (note: string) => log.note(note);
   /** The current child's group, kept until every process in it is gone. */
   let group: number | undefined;
   let stopping = false;
@@ -199,32 +199,23 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
   /** One run of the command; resolves when it has exited and its output is read. */
   function runOnce(restart: number): Promise<{ exit: string; lastLines: string[]; spawnError?: Error }> {
     const [command, ...args] = options.command;
+    lastLines = [];
     const proc = spawn(command, args, {
       cwd: spec.cwd,
       // Services built on the kit shut down when this process is gone, even if it was
       // killed before it could stop their process groups.
       env: { ...spec.env, AZORA_SUPERVISOR_PID: String(process.pid) },
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', log.fd, log.fd],
     });
     group = proc.pid;
-    const lastLines: string[] = [];
     const alive = new AbortController();
     const startedAt = performance.now();
     if (proc.pid !== undefined) {
       noteInLog(`${new Date().toISOString()} starting (pid ${proc.pid})`);
       emit({ type: 'starting', name, pid: proc.pid, restart });
     }
-    for (const stream of [proc.stdout, proc.stderr]) {
-      // To the log file as it comes, a chunk at a time: a write per line costs a trip to
-      // libuv's thread pool each, which a service logging every request under load feels.
-      stream.on('data', (chunk: Buffer) => writeLog(chunk));
-      createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
-        lastLines.push(line);
-        if (lastLines.length > LAST_LINES) lastLines.shift();
-        emit({ type: 'output', name, line });
-      });
-    }
+    const reading = setInterval(() => log.read(), LOG_READ_INTERVAL_MS);
     void pollReady(spec.readyUrl, alive.signal).then((ready) => {
       if (!ready) return;
       const now = performance.now();
@@ -236,10 +227,13 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
     return new Promise((resolve) => {
       proc.once('error', (spawnError) => {
         alive.abort();
+        clearInterval(reading);
         resolve({ exit: spawnError.message, lastLines, spawnError });
       });
       proc.once('close', (code, signal) => {
         alive.abort();
+        clearInterval(reading);
+        log.read(true);
         resolve({ exit: describeExit(code, signal), lastLines });
       });
     });
@@ -292,6 +286,7 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
   }
   const finished = run().finally(() => {
     clearTimeout(deadline);
+    log.close();
     settle({ status: 'stopped' });
     if (state !== 'failed') state = 'stopped';
   });
@@ -339,7 +334,6 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
       }
       await finished;
       group = undefined;
-      await new Promise<void>((resolve) => log.end(resolve));
     },
     kill: () => {
       if (group !== undefined) signalGroup(group, 'SIGKILL');
