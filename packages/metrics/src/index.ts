@@ -1,6 +1,7 @@
 export {
   createMetrics,
   DEFAULT_DURATION_BUCKETS,
+  eventLoopSampleMs,
   type MetricsOptions,
   routeTemplateOf,
   type ServiceMetrics,

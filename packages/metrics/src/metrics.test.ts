@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, UNMATCHED_ROUTE } from './index.ts';
+import { createMetrics, eventLoopSampleMs, UNMATCHED_ROUTE } from './index.ts';
 
 function appWithMetrics() {
   const metrics = createMetrics({ service: 'svc-test' });
@@ -96,6 +96,22 @@ describe('createMetrics', () => {
     );
     expect(res.text).toContain('# TYPE http_request_duration_seconds histogram');
     expect(res.text).toContain('# TYPE http_requests_total counter');
+  });
+
+  it('samples the event loop as often as asked, prom-client’s 10 ms unless told otherwise', async () => {
+    const idleLagP50 = async (eventLoopSampleMs?: number) => {
+      const metrics = createMetrics({ service: 'svc-lag', eventLoopSampleMs });
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      const text = await metrics.registry.metrics();
+      return Number(/^nodejs_eventloop_lag_p50_seconds\{service="svc-lag"\} (\S+)$/m.exec(text)?.[1]);
+    };
+    // An idle loop's lag figures are the intervals between samples.
+    expect(await idleLagP50()).toBeLessThan(0.05);
+    expect(await idleLagP50(100)).toBeGreaterThanOrEqual(0.1);
+    expect(eventLoopSampleMs({})).toBe(10);
+    expect(eventLoopSampleMs({ METRICS_EVENT_LOOP_SAMPLE_MS: '100' })).toBe(100);
+    for (const bad of ['0', '2.5', 'fast', '-10'])
+      expect(() => eventLoopSampleMs({ METRICS_EVENT_LOOP_SAMPLE_MS: bad })).toThrow(/whole milliseconds/);
   });
 
   it('registers domain metrics in the service registry only', async () => {
