@@ -1,8 +1,8 @@
 /**
  * Runs one service's `dev` script: in its own process group (so the whole tree can be
  * signalled at once), writing its output straight to its log file, which is read back in
- * lines for the terminal (service-log.ts), restarted with exponential backoff when it exits on its own, and polled on its
- * readiness URL after every start.
+ * lines for the terminal (service-log.ts), restarted with exponential backoff when it exits
+ * on its own, and polled on its readiness URL after every start.
  */
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
@@ -169,8 +169,6 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
     if (lastLines.length > LAST_LINES) lastLines.shift();
     emit({ type: 'output', name, line });
   });
-  /** Our own note in the log, on a line of its own. */
-  const noteInLog = (note: string) => log.note(note);
   /** The current child's group, kept until every process in it is gone. */
   let group: number | undefined;
   let stopping = false;
@@ -212,7 +210,7 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
     const alive = new AbortController();
     const startedAt = performance.now();
     if (proc.pid !== undefined) {
-      noteInLog(`${new Date().toISOString()} starting (pid ${proc.pid})`);
+      log.note(`${new Date().toISOString()} starting (pid ${proc.pid})`);
       emit({ type: 'starting', name, pid: proc.pid, restart });
     }
     const reading = setInterval(() => log.read(), LOG_READ_INTERVAL_MS);
@@ -270,14 +268,14 @@ export function supervise(spec: ServiceSpec, options: SupervisorOptions): Superv
       state = 'exited';
       if (restartRequested) {
         restartRequested = false;
-        noteInLog(`${exit}; restarting now, as asked`);
+        log.note(`${exit}; restarting now, as asked`);
         emit({ type: 'exited', name, exit: `${exit}, restart asked for`, lastLines: [], restartInMs: 0 });
         continue;
       }
       crashes++;
       lastExit = exit;
       if (performance.now() - startedAt >= backoff.resetAfterMs) delay = backoff.initialMs;
-      noteInLog(`${exit}; restarting in ${formatDuration(delay)}`);
+      log.note(`${exit}; restarting in ${formatDuration(delay)}`);
       emit({ type: 'exited', name, exit, lastLines, restartInMs: delay });
       wake = new AbortController();
       await sleep(delay, undefined, { signal: AbortSignal.any([stopped.signal, wake.signal]) }).catch(() => {});
