@@ -177,7 +177,17 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
     return build;
   }
   /** Waiting in the build queue counts against a check's time: room for the builds ahead of it. */
-  const IMAGE_CHECK_TIMEOUT_MS = 900_000;
+  const IMAGE_CHECK_TIMEOUT_MS = 1_200_000;
+  // A container alone is healthy in about 11 s on an idle machine, but these checks run beside
+  // the builds after them: one CI run, while the 1.4 GB browser images were written out, saw
+  // seven services either not listening within 60 s or not healthy within 120 s.
+  const STARTED_ALONE_WAIT_MS = 240_000;
+  /** The container's state, or a give-up naming how it ended when it is not running. */
+  async function stillRunning(container: string) {
+    const state = await containerState(container);
+    if (state.status !== 'running') throw new GiveUp(`container ${state.status}, exit code ${state.exitCode}`);
+    return state;
+  }
 
   describe.concurrent.each(withDockerfile.map((s) => [s.entry.name, s] as const))('%s image', (name, service) => {
     const entry = service.entry;
@@ -351,10 +361,11 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
           const live = await waitFor(
             `${name} /health`,
             async () => {
+              await stillRunning(container);
               const res = await fetch(`http://127.0.0.1:${port}${entry.health.live}`);
               return res.status === 200 ? ((await res.json()) as { version: string }) : undefined;
             },
-            60_000,
+            STARTED_ALONE_WAIT_MS,
           );
           expect(live.version, 'the package version and the revision the image was built from').toMatch(
             new RegExp(`^\\d+\\.\\d+\\.\\d+\\+${REVISION}$`),
@@ -367,13 +378,8 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
           }
           await waitFor(
             `${name} healthy`,
-            async () => {
-              const state = await containerState(container);
-              if (state.status !== 'running')
-                throw new GiveUp(`container ${state.status}, exit code ${state.exitCode}`);
-              return state.health === 'healthy' ? state : undefined;
-            },
-            120_000,
+            async () => ((await stillRunning(container)).health === 'healthy' ? true : undefined),
+            STARTED_ALONE_WAIT_MS,
           );
           const healthySeconds = (performance.now() - started) / 1000;
           const idle = await memoryMiB(container);
@@ -1269,8 +1275,7 @@ describe.skipIf(unavailable !== undefined)('containers', () => {
         await waitFor(
           `${name} ready (MongoDB and the browser pool)`,
           async () => {
-            const state = await containerState(container);
-            if (state.status !== 'running') throw new GiveUp(`container ${state.status}, exit code ${state.exitCode}`);
+            await stillRunning(container);
             return (await fetch(`${base}${entry.health.ready}`).catch(() => undefined))?.status === 200
               ? true
               : undefined;

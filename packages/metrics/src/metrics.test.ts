@@ -105,9 +105,10 @@ describe('createMetrics', () => {
       const text = await metrics.registry.metrics();
       return Number(/^nodejs_eventloop_lag_p50_seconds\{service="svc-lag"\} (\S+)$/m.exec(text)?.[1]);
     };
-    // An idle loop's lag figures are the intervals between samples.
+    // An idle loop's lag figures are the intervals between samples (a timer can fire a fraction
+    // of a millisecond early by the histogram's clock: CI saw 0.0998 s at 100 ms).
     expect(await idleLagP50()).toBeLessThan(0.05);
-    expect(await idleLagP50(100)).toBeGreaterThanOrEqual(0.1);
+    expect(await idleLagP50(100)).toBeGreaterThan(0.09);
     expect(eventLoopSampleMs({})).toBe(10);
     expect(eventLoopSampleMs({ METRICS_EVENT_LOOP_SAMPLE_MS: '100' })).toBe(100);
     for (const bad of ['0', '2.5', 'fast', '-10'])

@@ -161,7 +161,8 @@ describe('scheduler', () => {
     await waitFor(
       'the start-up run of the missed slots',
       async () => ((await slots()).filter((r) => r.status === 'done').length === 2 ? true : undefined),
-      30_000,
+      // Two reports, each a PDF printed by Chromium: a loaded CI run took over 30 s.
+      90_000,
     );
     const d = await startReporter({
       db,
