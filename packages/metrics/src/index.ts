@@ -1,6 +1,7 @@
 export {
   createMetrics,
   DEFAULT_DURATION_BUCKETS,
+  EVENT_LOOP_SAMPLE_MS,
   eventLoopSampleMs,
   type MetricsOptions,
   routeTemplateOf,

@@ -78,6 +78,9 @@ export function routeTemplateOf(req: Request): string {
   return (req as TrackedRequest)[ROUTE_TEMPLATE] ?? UNMATCHED_ROUTE;
 }
 
+/** METRICS_EVENT_LOOP_SAMPLE_MS's default and range (the service kit's config checks it too). */
+export const EVENT_LOOP_SAMPLE_MS = { default: 10, min: 1, max: 60_000 } as const;
+
 /**
  * How often the event-loop lag histogram samples, in ms: `METRICS_EVENT_LOOP_SAMPLE_MS`, else
  * prom-client's 10. Its lag figures are the intervals between samples (about this long when
@@ -87,11 +90,11 @@ export function routeTemplateOf(req: Request): string {
  */
 export function eventLoopSampleMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = env.METRICS_EVENT_LOOP_SAMPLE_MS;
-  if (value === undefined || value === '') return 10;
+  if (value === undefined || value === '') return EVENT_LOOP_SAMPLE_MS.default;
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 1 || ms > 60_000)
+  if (!Number.isInteger(ms) || ms < EVENT_LOOP_SAMPLE_MS.min || ms > EVENT_LOOP_SAMPLE_MS.max)
     throw new Error(
-      `METRICS_EVENT_LOOP_SAMPLE_MS is ${JSON.stringify(value)}; it takes whole milliseconds, 1 to 60000`,
+      `METRICS_EVENT_LOOP_SAMPLE_MS is ${JSON.stringify(value)}; it takes whole milliseconds, ${EVENT_LOOP_SAMPLE_MS.min} to ${EVENT_LOOP_SAMPLE_MS.max}`,
     );
   return ms;
 }

@@ -40,6 +40,13 @@ describe('loadConfig', () => {
     }
     expect(() => loadConfig('ai-sentiment', {}, { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig('ai-sentiment', {}, { PORT: '70000' })).toThrow(/PORT/);
+    // Read by createMetrics, checked with the rest so a typo is one line, not a stack trace.
+    expect(() => loadConfig('ai-sentiment', {}, { METRICS_EVENT_LOOP_SAMPLE_MS: '0.5' })).toThrow(
+      'invalid configuration: METRICS_EVENT_LOOP_SAMPLE_MS: must be a whole number of milliseconds from 1 to 60000 (got "0.5")',
+    );
+    expect(loadConfig('ai-sentiment', {}, { METRICS_EVENT_LOOP_SAMPLE_MS: '100' }).METRICS_EVENT_LOOP_SAMPLE_MS).toBe(
+      100,
+    );
   });
 
   it('says when a required variable is missing and hides secret values', () => {

@@ -1,4 +1,5 @@
 import { findService } from '@azora/catalog';
+import { EVENT_LOOP_SAMPLE_MS } from '@azora/metrics';
 import { z } from 'zod';
 
 /** A configuration problem, phrased as one line that names the variable. */
@@ -59,6 +60,15 @@ export function baseConfigShape(service: string, env: Env = process.env) {
       .default('1mb'),
     /** OTLP/HTTP collector (tracing-recovery); request spans are exported when set. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    /**
+     * How often the event-loop lag metric samples. createMetrics reads it from the
+     * environment; it is declared here so a bad value stops the service with one line.
+     */
+    METRICS_EVENT_LOOP_SAMPLE_MS: wholeNumber(
+      EVENT_LOOP_SAMPLE_MS.min,
+      EVENT_LOOP_SAMPLE_MS.max,
+      ' of milliseconds',
+    ).default(EVENT_LOOP_SAMPLE_MS.default),
     ...serverConfigShape(env),
   };
 }
