@@ -10,7 +10,9 @@
  *
  * Services get the environment `pnpm dev` gives them (`spawnEnv`, dev credentials, the
  * compliance services' identity keys) on infrastructure found or embedded the way `pnpm dev`
- * does (`startInfrastructure`), with three differences so a run never touches a `pnpm dev`
+ * does (`startInfrastructure`); the dev way also gets pnpm dev's node flags and runtime
+ * environment (`DEV_NODE_FLAGS`, `devRuntimeEnv`: stripped sources, malloc thresholds, the
+ * lag metric's sampling), so it measures what pnpm dev runs. There are three differences so a run never touches a `pnpm dev`
  * beside it: each listens on a free port, the services it calls are addressed at a port where
  * nothing listens (it degrades, as it does when they are down), and its Postgres database is
  * `azora_bench_<service>` and its Redis keys are under `bench-idle-memory:<service>:`.
@@ -27,10 +29,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { getService, SERVICES, type ServiceEntry } from '@azora/catalog';
 import { startNodeProcess } from '@azora/testing';
-import { devCommand } from '../src/dev-script.ts';
+import { DEV_NODE_FLAGS, devCommand, devRuntimeEnv } from '../src/dev-script.ts';
 import { devCredentials, devIdentityKeys, spawnEnv, withDatabase } from '../src/env.ts';
 import { ensureDatabases, startInfrastructure } from '../src/infrastructure.ts';
 import { memoryStatus } from '../src/processes.ts';
+import { stripWorkspaceSources } from '../src/stripped-sources.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DEFAULT_SERVICES = ['ai-sentiment', 'ai-chatbot', 'main-app', 'gdpr-compliance', 'ai-vision'];
@@ -191,6 +194,12 @@ try {
   }
   const credentials = devCredentials(process.env);
   const identityKeys = devIdentityKeys(process.env, dataDir);
+  const strippedSources = join(dataDir, 'stripped');
+  if (modes.includes('dev')) await stripWorkspaceSources(ROOT, strippedSources);
+  const devWay = {
+    args: DEV_NODE_FLAGS,
+    env: devRuntimeEnv({ dataDir, strippedSources, compileCache: process.env.NODE_COMPILE_CACHE }),
+  };
   const relocated: ServiceEntry[] = SERVICES.map((service) => ({ ...service, port: NOWHERE_PORT }));
 
   process.stderr.write('baselines\n');
@@ -234,9 +243,12 @@ try {
         name: entry.name,
         mode,
         entry: command.entry,
-        args: command.args,
+        args: mode === 'dev' ? [...devWay.args, ...command.args] : command.args,
         cwd: folder,
-        env: { ...env, ...command.env, ...(mode === 'dist' ? { NODE_ENV: 'production' } : {}) },
+        env:
+          mode === 'dev'
+            ? { ...env, ...devWay.env, ...command.env }
+            : { ...env, ...command.env, NODE_ENV: 'production' },
         sourceCondition: mode === 'dev',
         readyPath: entry.health.ready,
         requests,

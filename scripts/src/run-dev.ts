@@ -8,13 +8,13 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getService, SERVICES, type ServiceEntry } from '@azora/catalog';
 import { type ControlServer, startControlServer } from './control.ts';
-import { type DevCommand, devCommand, withDevNodeFlags } from './dev-script.ts';
+import { type DevCommand, devCommand, devRuntimeEnv, withDevNodeFlags } from './dev-script.ts';
 import { devScriptOf, selectServices } from './discover.ts';
 import { type DevCredentials, devCredentials, devIdentityKeys, spawnEnv } from './env.ts';
 import { DevError } from './errors.ts';
 import { type StartedInfrastructure, startInfrastructure } from './infrastructure.ts';
 import { batchedWriter, displayPath, paint, renderLogLine, serviceColour, terminalLineLimit } from './output.ts';
-import { STRIPPED_SOURCES_ENV, stripWorkspaceSources } from './stripped-sources.ts';
+import { stripWorkspaceSources } from './stripped-sources.ts';
 import { type Backoff, DEFAULT_BACKOFF, type Supervised, type SupervisorEvent, supervise } from './supervisor.ts';
 import { formatDuration, renderTable, type ServiceRow } from './table.ts';
 
@@ -249,18 +249,7 @@ export function runDev(options: DevOptions): DevSession {
                 connections,
               ),
               ...controlEnv(service),
-              // Compiled code kept across runs (.dev-data/compile-cache): a warm start does not compile again.
-              NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE ?? join(dataDir, 'compile-cache'),
-              [STRIPPED_SOURCES_ENV]: strippedSources,
-              // glibc's malloc with fixed thresholds: blocks of 64 KiB and more are mapped on their
-              // own and freed memory over 64 KiB goes back to the system. Its default raises both
-              // as a process allocates, keeping what start-up freed (the pnpm dev bench: idle RSS
-              // 15-30 MB lower for every service, 146 -> 125 MB for hipaa; the gateway unchanged).
-              MALLOC_MMAP_THRESHOLD_: '65536',
-              MALLOC_TRIM_THRESHOLD_: '65536',
-              // The event-loop lag metric samples every 100 ms, not 10: each sample wakes the
-              // service, and 21 idle services did so 2,100 times a second (@azora/metrics).
-              METRICS_EVENT_LOOP_SAMPLE_MS: '100',
+              ...devRuntimeEnv({ dataDir, strippedSources, compileCache: env.NODE_COMPILE_CACHE }),
               ...commands.get(service.name)?.env,
             },
             logFile: logFile(service.name),
