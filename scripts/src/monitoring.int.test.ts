@@ -279,7 +279,7 @@ describe.runIf(running.length > 0)(`monitoring end to end (${running.join(', ')}
         const alerts = await getJson<Alert[]>(`${alertmanagerUrl()}/api/v2/alerts?filter=${filter}`);
         return alerts.find((a) => a.labels.service === victim);
       },
-      30_000,
+      60_000,
     );
     expect(alert.labels).toMatchObject({
       alertname: 'ServiceDown',
@@ -292,7 +292,7 @@ describe.runIf(running.length > 0)(`monitoring end to end (${running.join(', ')}
     // The others are still up: no ServiceDown for them.
     const all = await getJson<Alert[]>(`${alertmanagerUrl()}/api/v2/alerts?filter=${filter}`);
     expect(all.map((a) => a.labels.service)).toEqual([victim]);
-  }, 45_000);
+  }, 75_000);
 
   it.runIf(running.includes('main-app') && victim !== 'main-app')(
     `raises ServiceNotReady for ${victim} from main-app's platform_service_ready, inhibited by its ServiceDown`,
@@ -311,15 +311,16 @@ describe.runIf(running.length > 0)(`monitoring end to end (${running.join(', ')}
           const found = await find();
           return found?.status.state === 'suppressed' ? found : undefined;
         },
-        30_000,
+        // Poll (every 5 s), scrape, 2 s pending, then Alertmanager: about 10 s; a loaded run took over 30.
+        60_000,
       ).catch(
-        async () => (await find()) ?? Promise.reject(new Error('no ServiceNotReady in Alertmanager within 30 s')),
+        async () => (await find()) ?? Promise.reject(new Error('no ServiceNotReady in Alertmanager within 60 s')),
       );
       expect(alert.labels).toMatchObject({ severity: 'warning', target: victim });
       expect(alert.status.state).toBe('suppressed');
       expect(alert.status.inhibitedBy.length).toBeGreaterThan(0);
     },
-    45_000,
+    75_000,
   );
 });
 
