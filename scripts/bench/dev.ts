@@ -17,7 +17,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compare, type LoadOptions, load, meanThroughput, printTable, roundSeconds } from '@azora/bench';
 import { getService, SERVICES } from '@azora/catalog';
-import { commandLine, processInfo, processTree, pssKiB, rssKiB } from '../src/processes.ts';
+import { allProcesses, commandLine, processInfo, processTree, pssKiB, rssKiB } from '../src/processes.ts';
 import { REPO_ROOT } from '../src/repo.ts';
 
 const READY_GOAL_S = 30;
@@ -199,18 +199,23 @@ try {
   if (gateway.ratio < GATEWAY_GOAL) failures.push(`gateway keeps ${(gateway.ratio * 100).toFixed(0)}% under pnpm dev`);
 
   // Where the CPU of a request goes, one more round each way: CPU time per request of the
-  // gateway, the service, the orchestrator (it reads every log line back) and the other,
-  // idle services. On two cores, the hop is worth as much as the CPU it adds.
+  // gateway, the service, the orchestrator (it reads every log line back), the other, idle
+  // services, and the servers pnpm dev found running (the spans of each request go to
+  // tracing-recovery's Postgres and Redis). On two cores, the hop is worth as much as the CPU it adds.
   const groups = (info: { pid: number }) => {
     const name = serviceOf.get(info.pid);
     return name === 'main-app' || name === 'ai-sentiment' ? name : name ? 'other services' : 'orchestrator';
   };
+  const FOUND_SERVERS = new Set(['postgres', 'redis-server', 'mosquitto']);
   const cpuByGroup = () => {
     const totals = new Map<string, number>();
-    for (const info of processTree(dev.child.pid as number)) {
-      const group = groups(info);
-      totals.set(group, (totals.get(group) ?? 0) + info.cpuSeconds);
-    }
+    const add = (group: string, seconds: number) => totals.set(group, (totals.get(group) ?? 0) + seconds);
+    const processes = allProcesses();
+    const started = processTree(dev.child.pid as number, processes);
+    const ours = new Set(started.map((info) => info.pid));
+    for (const info of started) add(groups(info), info.cpuSeconds);
+    for (const info of processes)
+      if (FOUND_SERVERS.has(info.name) && !ours.has(info.pid)) add('servers found running', info.cpuSeconds);
     return totals;
   };
   const cpuPerRequest = async (options: LoadOptions) => {
@@ -222,7 +227,7 @@ try {
   };
   const direct = await cpuPerRequest(directLoad);
   const through = await cpuPerRequest(gatewayLoad);
-  const cpuGroups = ['main-app', 'ai-sentiment', 'orchestrator', 'other services'];
+  const cpuGroups = ['main-app', 'ai-sentiment', 'orchestrator', 'other services', 'servers found running'];
   console.log('\nCPU µs per request, by process (one more round each way):');
   printTable([
     ['', ...cpuGroups],

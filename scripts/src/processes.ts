@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcessInfo {
   pid: number;
+  /** The executable's name as the kernel keeps it (/proc/<pid>/comm, at most 15 characters). */
+  name: string;
   ppid: number;
   /** Process group. */
   pgid: number;
@@ -27,6 +29,7 @@ export function processInfo(pid: number): ProcessInfo | undefined {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return {
     pid,
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
     ppid: Number(fields[1]),
     pgid: Number(fields[2]),
     state: fields[0] as string,
