@@ -12,10 +12,11 @@
  * compliance services' identity keys) on infrastructure found or embedded the way `pnpm dev`
  * does (`startInfrastructure`); the dev way also gets pnpm dev's node flags and runtime
  * environment (`DEV_NODE_FLAGS`, `devRuntimeEnv`: stripped sources, malloc thresholds, the
- * lag metric's sampling), so it measures what pnpm dev runs. There are three differences so a run never touches a `pnpm dev`
- * beside it: each listens on a free port, the services it calls are addressed at a port where
- * nothing listens (it degrades, as it does when they are down), and its Postgres database is
- * `azora_bench_<service>` and its Redis keys are under `bench-idle-memory:<service>:`.
+ * lag metric's sampling), so it measures what pnpm dev runs. Three things differ, so a run
+ * never touches a `pnpm dev` beside it: each listens on a free port, the services it calls
+ * are addressed at a port where nothing listens (it degrades, as it does when they are
+ * down), and its Postgres database is `azora_bench_<service>` and its Redis keys are under
+ * `bench-idle-memory:<service>:`.
  * The dist way runs with `NODE_ENV=production`, as the images do.
  *
  * `--modules` counts the modules each process loads (a `module.registerHooks` load hook),
@@ -196,10 +197,7 @@ try {
   const identityKeys = devIdentityKeys(process.env, dataDir);
   const strippedSources = join(dataDir, 'stripped');
   if (modes.includes('dev')) await stripWorkspaceSources(ROOT, strippedSources);
-  const devWay = {
-    args: DEV_NODE_FLAGS,
-    env: devRuntimeEnv({ dataDir, strippedSources, compileCache: process.env.NODE_COMPILE_CACHE }),
-  };
+  const devEnv = devRuntimeEnv({ dataDir, strippedSources, compileCache: process.env.NODE_COMPILE_CACHE });
   const relocated: ServiceEntry[] = SERVICES.map((service) => ({ ...service, port: NOWHERE_PORT }));
 
   process.stderr.write('baselines\n');
@@ -243,12 +241,10 @@ try {
         name: entry.name,
         mode,
         entry: command.entry,
-        args: mode === 'dev' ? [...devWay.args, ...command.args] : command.args,
+        args: mode === 'dev' ? [...DEV_NODE_FLAGS, ...command.args] : command.args,
         cwd: folder,
         env:
-          mode === 'dev'
-            ? { ...env, ...devWay.env, ...command.env }
-            : { ...env, ...command.env, NODE_ENV: 'production' },
+          mode === 'dev' ? { ...env, ...devEnv, ...command.env } : { ...env, ...command.env, NODE_ENV: 'production' },
         sourceCondition: mode === 'dev',
         readyPath: entry.health.ready,
         requests,
